@@ -1,0 +1,125 @@
+"""Frozen data passed between pipeline stages: no I/O, no behaviour beyond derived views."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """What a loader read from one file, before any judgement about its content.
+
+    `body_html` is always HTML (Markdown is rendered by the loader, text scrapes are
+    wrapped in paragraphs) so that the cleaner works on one representation.
+    """
+
+    source: PurePosixPath
+    kind: str  # "frontmatter" | "text" | "page"
+    title: str
+    published: datetime | None
+    updated: datetime | None
+    meta: Mapping[str, Any]
+    body_html: str
+    body_line: int
+    digest: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One piece of junk the cleaner took out, and the rule that did it."""
+
+    rule: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanDoc:
+    """A RawDoc after cleaning and sanitizing: safe HTML plus the fields lifted out of it."""
+
+    raw: RawDoc
+    body_html: str
+    text: str
+    removed: tuple[Removal, ...]
+    lifted: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A key figure as written in the article (e.g. 3133万人) with its clause."""
+
+    value: str
+    unit: str
+    context: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.value}{self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What every later stage and template sees."""
+
+    id: str
+    slug: str
+    source: PurePosixPath
+    kind: str
+    title: str
+    published: datetime | None
+    updated: datetime | None
+    origin_url: str | None
+    outlet: str | None
+    author: str | None
+    editor: str | None
+    original_title: str | None
+    cover_image: str | None
+    body_html: str
+    text: str
+    summary: str
+    region: RegionRef | None
+    regions: tuple[tuple[str, float], ...]
+    region_evidence: tuple[str, ...]
+    topics: tuple[TopicRef, ...]
+    policy: bool
+    figures: tuple[Figure, ...]
+    removed: tuple[Removal, ...]
+    digest: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def url_path(self) -> str:
+        """Site-relative URL of the article page (pretty, folder/index.html)."""
+        return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One slice of a paginated listing."""
+
+    number: int
+    total: int
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """All articles, newest first, plus the listings derived from them."""
+
+    articles: tuple[Article, ...]
+    by_id: Mapping[str, Article] = field(default_factory=dict)
+    index_pages: tuple[Page, ...] = ()
