@@ -1,0 +1,118 @@
+"""Front-matter articles (.md/.markdown/.html with a YAML block), Hexo style."""
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+from pathlib import PurePosixPath
+from typing import Any
+
+import frontmatter
+import yaml
+
+from generator.dates import DateError, parse_date
+from generator.diagnostics import LoadError
+from generator.load.markdown import body_to_html
+from generator.model import RawDoc
+
+_OPENING = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+
+
+def starts_with_front_matter(text: str) -> bool:
+    """True when the text opens (after blank lines, as in the Sina posts) with `---`."""
+    return bool(_OPENING.match(text))
+
+
+def load_frontmatter_article(text: str, source: PurePosixPath, tz: tzinfo, digest: str) -> RawDoc:
+    """Split the YAML block from the body, normalize Hexo keys and render the body to HTML."""
+    opening = _OPENING.match(text)
+    if not opening:
+        raise LoadError("no front matter: the file must start with a '---' line", line=1)
+    first_yaml_line = text.count("\n", 0, opening.end()) + 1
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        raise LoadError("front matter is not closed by a '---' line", line=first_yaml_line - 1)
+    yaml_text = text[opening.end():closing.start()]
+    rest = text[closing.end():]
+    body = rest.lstrip("\r\n")
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    meta = _parse_yaml(yaml_text, first_yaml_line)
+    title = _text_field(meta, "title")
+    if not title:
+        raise LoadError("missing title: add a 'title:' line to the front matter", line=first_yaml_line)
+    published = _date_field(meta, "date", first_yaml_line, yaml_text, tz)
+    updated = _date_field(meta, "updated", first_yaml_line, yaml_text, tz)
+    warnings = () if published else ("no 'date:' in the front matter; the article is listed last",)
+    return RawDoc(
+        source=source, kind="frontmatter", title=title, published=published, updated=updated,
+        meta=meta, body_html=body_to_html(body, source.suffix.lower()), body_line=body_line,
+        digest=digest, warnings=warnings,
+    )
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as text (we parse them, with clear errors) and
+    refuses duplicate keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Handler(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def _parse_yaml(yaml_text: str, first_line: int) -> dict[str, Any]:
+    try:
+        metadata = _Handler().load(yaml_text) if yaml_text.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark
+        line = first_line + mark.line if mark else first_line
+        reason = "; ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise LoadError(f"front matter is not valid YAML: {reason}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"front matter is not valid YAML: {exc}", line=first_line) from None
+    if not isinstance(metadata, dict):
+        raise LoadError("front matter must be a mapping of 'key: value' lines", line=first_line)
+    return {str(k): v for k, v in metadata.items()}
+
+
+def _text_field(meta: dict[str, Any], key: str) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _date_field(meta: dict[str, Any], key: str, first_line: int, yaml_text: str, tz: tzinfo):
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_date(value, tz)
+    except DateError as exc:
+        raise LoadError(f"{key}: {exc}", line=first_line + _key_line(yaml_text, key)) from None
+
+
+def _key_line(yaml_text: str, key: str) -> int:
+    """0-based line of `key:` inside the YAML block, to point the diagnostic at it."""
+    for number, line in enumerate(yaml_text.splitlines()):
+        if line.startswith(f"{key}:"):
+            return number
+    return 0
