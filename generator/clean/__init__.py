@@ -1,0 +1,67 @@
+"""Clean stage: RawDoc -> CleanDoc. Junk out by named rules, then allowlist sanitizing."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from selectolax.lexbor import LexborHTMLParser
+
+from generator.clean import engine
+from generator.clean.rules import RuleSet, default_rules
+from generator.clean.sanitize import sanitize
+from generator.model import CleanDoc, RawDoc, Removal
+
+_WEIBO_TAG = re.compile(r"【#[^【】<>]{1,80}#】|\[[^\[\]<>]{0,80}#[^\[\]<>]{1,80}#\]")
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(p|li|h[2-6]|figcaption|blockquote|tr|pre|caption|dd|dt)>|<br\s*/?>", re.I)
+_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
+    """Run every rule that applies to this source, then sanitize; pure over its inputs."""
+    rules = rules or default_rules()
+    removed: list[Removal] = []
+    lifted: dict[str, str] = {}
+    html = engine.drop_comments(raw.body_html, removed)
+    html = drop_weibo_hashtags(html, removed)
+    tree = engine.parse(html)
+    facts = engine.facts_for_rules(raw.meta, None)
+    for rule in rules.rules:
+        if rule.applies_to(facts, raw.body_html):
+            engine.apply_rule(rule, tree, removed, lifted)
+    drop_repeated_headline(tree, raw.title, removed)
+    engine.figures_from_img_wrappers(tree)
+    engine.bold_paragraphs_to_headings(tree)
+    engine.fix_urls(tree)
+    body = tree.body.inner_html if tree.body is not None else ""
+    safe = sanitize(body or "")
+    return CleanDoc(raw=raw, body_html=safe, text=html_to_text(safe), removed=tuple(removed), lifted=lifted)
+
+
+def drop_weibo_hashtags(html: str, removed: list[Removal]) -> str:
+    """Weibo topic markers (【#…#】) are platform chrome, not the article's words."""
+    def record(match: re.Match[str]) -> str:
+        removed.append(Removal("weibo-hashtag", match.group(0)))
+        return ""
+    return _WEIBO_TAG.sub(record, html)
+
+
+def drop_repeated_headline(tree: LexborHTMLParser, title: str, removed: list[Removal]) -> None:
+    """A first paragraph that only repeats the headline is dropped (the page shows the title)."""
+    key = re.sub(r"\W", "", title)
+    if not key:
+        return
+    for node in engine.leaf_blocks(tree)[:3]:
+        text = engine.block_text(node)
+        if text and re.sub(r"\W", "", text) == key:
+            removed.append(Removal("repeated-headline", engine.excerpt(text)))
+            node.decompose()
+            return
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitized HTML: one line per block, entities decoded."""
+    text = _BLOCK_END.sub("\n", html)
+    text = unescape(_TAG.sub("", text))
+    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

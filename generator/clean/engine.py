@@ -1,0 +1,186 @@
+"""Apply cleaning rules to an HTML fragment; every removal is recorded with its rule."""
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Mapping
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from generator.clean.rules import Rule
+from generator.model import Removal
+
+TEXT_BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, figcaption, td, div"
+_BLOCK_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote div section article ul ol table figure".split())
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+_EXCERPT = 60
+
+
+def excerpt(text: str) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
+
+
+def drop_comments(html: str, removed: list[Removal]) -> str:
+    """Comments go first: Sina's article_adlist comments hold real-looking ad markup."""
+    def record(match: re.Match[str]) -> str:
+        body = match.group(0)[4:-3].strip()
+        if body:
+            removed.append(Removal("html-comments", excerpt(re.sub(r"<[^>]+>", " ", body))))
+        return ""
+    return _COMMENT.sub(record, html)
+
+
+def parse(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(f"<html><body>{html}</body></html>")
+
+
+def block_text(node: LexborNode) -> str:
+    return _SPACE.sub(" ", node.text(deep=True) or "").strip()
+
+
+def is_leaf_block(node: LexborNode) -> bool:
+    child = node.child
+    while child is not None:
+        if child.tag in _BLOCK_TAGS:
+            return False
+        child = child.next
+    return True
+
+
+def leaf_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
+    return [n for n in tree.body.css(TEXT_BLOCKS) if is_leaf_block(n)] if tree.body else []
+
+
+def apply_rule(rule: Rule, tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+    """Run one rule's actions in a fixed order: drop, unwrap, lift, drop_text, cut_from."""
+    body = tree.body
+    if body is None:
+        return
+    for selector in rule.drop:
+        for node in body.css(selector):
+            removed.append(Removal(rule.name, excerpt(node.text(deep=True) or f"<{node.tag}>")))
+            node.decompose()
+    for selector in rule.unwrap:
+        for node in body.css(selector):
+            node.unwrap()
+    if rule.lift or rule.drop_text:
+        _text_actions(rule, tree, removed, lifted)
+    if rule.cut_from:
+        _cut(rule, tree, removed)
+
+
+def _has_media(node: LexborNode) -> bool:
+    return node.css_first("img, video, table") is not None
+
+
+def _text_actions(rule: Rule, tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+    for node in leaf_blocks(tree):
+        text = block_text(node)
+        if _has_media(node):
+            continue
+        for field, pattern in rule.lift:
+            match = pattern.match(text)
+            if match:
+                lifted.setdefault(field, match.group(1).strip())
+                removed.append(Removal(rule.name, excerpt(text)))
+                node.decompose()
+                break
+        else:
+            if any(p.match(text) for p in rule.drop_text):
+                if text:
+                    removed.append(Removal(rule.name, excerpt(text)))
+                node.decompose()
+
+
+def _cut(rule: Rule, tree: LexborHTMLParser, removed: list[Removal]) -> None:
+    """Remove the first block that starts with a marker and everything after it."""
+    for node in leaf_blocks(tree):
+        text = block_text(node)
+        if any(text.startswith(marker) for marker in rule.cut_from):
+            cut_text = [text]
+            current: LexborNode | None = node
+            while current is not None and current.tag not in ("body", "html"):
+                sibling = current.next
+                while sibling is not None:
+                    following = sibling.next
+                    cut_text.append(block_text(sibling) if sibling.tag != "-text" else (sibling.text() or ""))
+                    sibling.decompose()
+                    sibling = following
+                current = current.parent
+            node.decompose()
+            removed.append(Removal(rule.name, excerpt(" ".join(cut_text))))
+            return
+
+
+def figures_from_img_wrappers(tree: LexborHTMLParser) -> None:
+    """Sina `div.img_wrapper` (image + `span.img_descr`) becomes figure/figcaption."""
+    if tree.body is None:
+        return
+    for wrapper in tree.body.css("div.img_wrapper"):
+        if wrapper.parent is not None and wrapper.parent.tag == "div" and "img_wrapper" in (wrapper.parent.attributes.get("class") or ""):
+            continue
+        images = wrapper.css("img")
+        captions = [block_text(c) for c in wrapper.css("span.img_descr")]
+        parts = []
+        for img in images:
+            src = img.attributes.get("src") or ""
+            alt = img.attributes.get("alt") or ""
+            parts.append(f'<img src="{escape(src)}" alt="{escape(alt)}">')
+        caption = next((c for c in captions if c), "")
+        if caption:
+            parts.append(f"<figcaption>{escape(caption, quote=False)}</figcaption>")
+        if not parts:
+            wrapper.decompose()
+            continue
+        figure = LexborHTMLParser(f"<figure>{''.join(parts)}</figure>").css_first("figure")
+        wrapper.insert_before(figure)
+        wrapper.decompose()
+
+
+def bold_paragraphs_to_headings(tree: LexborHTMLParser) -> None:
+    """A paragraph that is bold through and through is a subhead: make it an h2."""
+    if tree.body is None:
+        return
+    for p in tree.body.css("p"):
+        text = block_text(p)
+        if not text or len(text) > 60 or _has_media(p):
+            continue
+        cms = p.attributes.get("cms-style") or ""
+        bold = " ".join(block_text(b) for b in p.css("strong, b"))
+        if "strong-Bold" in cms or (bold and _SPACE.sub("", bold) == _SPACE.sub("", text)):
+            heading = LexborHTMLParser(f"<h2>{escape(text, quote=False)}</h2>").css_first("h2")
+            p.insert_before(heading)
+            p.decompose()
+
+
+def fix_urls(tree: LexborHTMLParser) -> None:
+    """Protocol-relative URLs become https; lazy-loaded images get their real src."""
+    if tree.body is None:
+        return
+    for node in tree.body.css("img, a"):
+        attrs = node.attributes
+        key = "src" if node.tag == "img" else "href"
+        value = attrs.get(key) or ""
+        if node.tag == "img" and not value:
+            value = attrs.get("data-src") or attrs.get("data-original") or ""
+        if value.startswith("//"):
+            value = "https:" + value
+        if value:
+            node.attrs[key] = value
+
+
+def facts_for_rules(meta: Mapping[str, object], lifted_outlet: str | None) -> dict[str, tuple[str, ...]]:
+    """The source facts a rule's `when` is matched against."""
+    def strings(value: object) -> tuple[str, ...]:
+        if isinstance(value, (list, tuple)):
+            return tuple(str(v) for v in value)
+        return (str(value),) if value else ()
+    host = re.sub(r"^https?://([^/]+).*$", r"\1", str(meta.get("origin_url") or meta.get("link") or ""))
+    return {
+        "author": strings(meta.get("author")),
+        "outlet": strings(meta.get("outlet") or lifted_outlet),
+        "categories": strings(meta.get("categories")),
+        "host": (host,) if host else (),
+    }
