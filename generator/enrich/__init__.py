@@ -1,0 +1,98 @@
+"""Enrich stage: CleanDoc -> Article (region, topics, policy relevance, summary, figures)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from typing import Any
+
+from generator.enrich.figures import key_figures
+from generator.enrich.policy import is_policy
+from generator.enrich.regions import detect_region, province_by_name
+from generator.enrich.summary import summarize
+from generator.enrich.taxonomy import Taxonomy
+from generator.enrich.topics import tag_topics
+from generator.model import Article, CleanDoc, Figure, RegionRef, TopicRef
+
+NATIONAL = RegionRef("national", "全国")
+_SLUG_OK = re.compile(r"[^a-z0-9-]+")
+
+
+def enrich(doc: CleanDoc, taxonomy: Taxonomy) -> Article:
+    """Everything a reader sees besides the body, derived from the cleaned text and the meta."""
+    raw, meta = doc.raw, doc.raw.meta
+    title = raw.title
+    outlet = _first_text(meta, "outlet", "source", "origin") or doc.lifted.get("outlet")
+    guess = detect_region(
+        title, doc.text, outlet=outlet, hints=_hints(meta), override=_text(meta.get("region")) or None,
+    )
+    given = _strings(meta.get("topics")) + _strings(meta.get("tags"))
+    hits = tag_topics(title, doc.text, taxonomy, given=given)
+    verdict = is_policy(title, doc.text, hits)
+    summary = _text(meta.get("summary")) or summarize(title, doc.text)
+    figures = tuple(Figure(f.value, f.unit, f.context) for f in key_figures(doc.text, title=title))
+    return Article(
+        id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=requested_slug(meta) or default_slug(title, raw.published),
+        source=raw.source, kind=raw.kind, title=title, published=raw.published,
+        updated=raw.updated, origin_url=_url(_first_text(meta, "origin_url", "link", "url", "original_url")),
+        outlet=outlet, author=_text(meta.get("author")) or None, editor=doc.lifted.get("editor") or _text(meta.get("editor")) or None,
+        original_title=doc.lifted.get("original_title"), cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
+        body_html=doc.body_html, text=doc.text, summary=summary,
+        region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
+        topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, figures=figures,
+        removed=doc.removed, digest=raw.digest, warnings=raw.warnings,
+    )
+
+
+def _region_ref(name: str | None) -> RegionRef | None:
+    if name is None:
+        return None
+    if name == "全国":
+        return NATIONAL
+    province = province_by_name(name)
+    return RegionRef(province.slug, province.short) if province else None
+
+
+def _hints(meta: Any) -> tuple[str, ...]:
+    return _strings(meta.get("breadcrumb")) + _strings(meta.get("categories"))
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _first_text(meta: Any, *keys: str) -> str | None:
+    for key in keys:
+        value = _text(meta.get(key))
+        if value:
+            return value
+    return None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(_text(v) for v in value if _text(v))
+    text = _text(value)
+    return (text,) if text else ()
+
+
+def _url(value: str | None) -> str | None:
+    """Only http(s) URLs are kept: a front-matter `javascript:` image must never reach a page."""
+    if not value:
+        return None
+    if value.startswith("//"):
+        value = "https:" + value
+    return value if re.match(r"^https?://[^\s\"'<>]+$", value) else None
+
+
+def requested_slug(meta: Any) -> str:
+    """A front-matter slug reduced to safe ASCII; traversal and separators cannot survive."""
+    return _SLUG_OK.sub("-", _text(meta.get("slug")).lower()).strip("-")[:80]
+
+
+def default_slug(title: str, published: datetime | None) -> str:
+    """A short stable id from date and title: the same article always gets the same URL."""
+    day = published.strftime("%Y%m%d") if published else "undated"
+    return f"{day}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:8]}"
