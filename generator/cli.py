@@ -1,0 +1,198 @@
+"""The `digest` command line: init, build, inspect, import, serve."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+import click
+
+from generator import __version__
+
+
+def _fail(message: str) -> None:
+    click.echo(f"digest: {message}", err=True)
+    sys.exit(2)
+
+
+def _config(config_path: str | None, **overrides: Any):
+    from generator.config import ConfigError, load_config
+
+    path = Path(config_path) if config_path else Path("site.toml")
+    try:
+        return load_config(path, overrides)
+    except ConfigError as exc:
+        click.echo("\n".join(f"error: {p}" for p in exc.problems), err=True)
+        sys.exit(2)
+
+
+def _pipeline(config):
+    from generator.build import make_pipeline
+    from generator.clean.rules import RuleError
+    from generator.enrich.taxonomy import TaxonomyError
+
+    try:
+        return make_pipeline(config)
+    except (RuleError, TaxonomyError) as exc:
+        click.echo("\n".join(f"error: {p}" for p in exc.problems), err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """Build a static digest of Chinese policy news from scraped articles."""
+
+
+@main.command()
+@click.option("--source", help="Folder of articles (default: content/ or site.toml's `source`).")
+@click.option("--output", help="Folder the site is written to (default: output/).")
+@click.option("--config", "config_path", help="Path of site.toml (default: ./site.toml, optional).")
+@click.option("--base-url", help="Public URL of the site, e.g. https://example.org/digest/.")
+@click.option("--strict", is_flag=True, help="Exit 1 and leave output/ untouched if any file has an error.")
+def build(source: str | None, output: str | None, config_path: str | None, base_url: str | None, strict: bool) -> None:
+    """Build the site into the output folder (atomically: a failed build keeps the old site)."""
+    from generator.build import build as run_build
+    from generator.write import WriteError
+
+    config = _config(config_path, source=source, output=output, base_url=base_url)
+    _pipeline(config)
+    try:
+        result = run_build(config, strict=strict, progress=_progress_bar)
+    except WriteError as exc:
+        _fail(f"{exc}; the previous site in {config.output_dir} is unchanged")
+        return
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+        return
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic), err=True)
+    errors = sum(d.level == "error" for d in result.diagnostics)
+    if not result.written:
+        click.echo(f"build failed: {errors} error(s); {config.output_dir} left untouched", err=True)
+        sys.exit(1)
+    click.echo(f"built {result.articles} articles, {result.pages} pages, skipped {result.skipped}, "
+               f"{result.seconds:.2f} s -> {config.output_dir}", err=True)
+
+
+def _progress_bar(files: list[Path], total: int) -> Iterable[Path]:
+    """A progress bar on stderr for long builds only; short builds stay quiet."""
+    if total < 500 or not sys.stderr.isatty():
+        return files
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(files, description="building", total=total, console=Console(stderr=True), transient=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+@click.option("--config", "config_path", help="Path of site.toml.")
+def inspect(files: tuple[Path, ...], as_json: bool, config_path: str | None) -> None:
+    """Show what the generator reads from FILES: metadata, region, topics, removed junk, body."""
+    from generator.build import process_file
+    from generator.render import Links
+
+    config = _config(config_path)
+    pipeline = _pipeline(config)
+    links = Links(config)
+    for path in files:
+        article, notes = process_file(path, PurePosixPath(path.as_posix()), pipeline)
+        report = _inspect_record(path, article, notes, links)
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False, sort_keys=False))
+        else:
+            _print_report(report)
+
+
+def _inspect_record(path: Path, article, notes, links) -> dict[str, Any]:
+    errors = [{"line": d.line, "message": d.message} for d in notes if d.level == "error"]
+    warnings = [{"line": d.line, "message": d.message} for d in notes if d.level == "warning"]
+    record: dict[str, Any] = {"path": str(path), "ok": article is not None, "errors": errors, "warnings": warnings}
+    if article is None:
+        return record
+    record.update({
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "outlet": article.outlet, "origin_url": article.origin_url, "author": article.author,
+        "editor": article.editor, "original_title": article.original_title,
+        "region": article.region.name if article.region else None,
+        "region_slug": article.region.slug if article.region else None,
+        "regions": [{"name": n, "weight": w} for n, w in article.regions],
+        "region_evidence": list(article.region_evidence),
+        "topics": [t.name for t in article.topics], "topic_slugs": [t.slug for t in article.topics],
+        "policy": article.policy, "summary": article.summary,
+        "figures": [f.display for f in article.figures],
+        "body_html": article.body_html, "text": article.text,
+        "removed": [{"rule": r.rule, "excerpt": r.excerpt} for r in article.removed],
+        "url": links.url(article.url_path),
+    })
+    return record
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    click.echo(f"== {report['path']}")
+    if not report["ok"]:
+        for e in report["errors"]:
+            click.echo(f"  error{' line ' + str(e['line']) if e['line'] else ''}: {e['message']}")
+        return
+    for key in ("title", "published", "outlet", "origin_url", "author", "editor", "region", "policy", "summary", "url"):
+        click.echo(f"  {key:10} {report[key]}")
+    click.echo(f"  {'topics':10} {', '.join(report['topics']) or '-'}")
+    click.echo(f"  {'figures':10} {', '.join(report['figures']) or '-'}")
+    click.echo(f"  {'regions':10} " + ", ".join(f"{r['name']} {r['weight']}" for r in report["regions"]))
+    for line in report["region_evidence"]:
+        click.echo(f"             · {line}")
+    click.echo(f"  removed ({len(report['removed'])}):")
+    for r in report["removed"]:
+        click.echo(f"    [{r['rule']}] {r['excerpt']}")
+    for w in report["warnings"]:
+        click.echo(f"  warning: {w['message']}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Scaffold a new digest in DIRECTORY (site.toml and an example article)."""
+    from generator.scaffold import scaffold
+
+    try:
+        created = scaffold(directory)
+    except FileExistsError as exc:
+        _fail(str(exc))
+        return
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {directory} && digest build")
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--to", "target", default="content", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the front-matter articles are written to.")
+@click.option("--config", "config_path", help="Path of site.toml.")
+def import_(files: tuple[Path, ...], target: Path, config_path: str | None) -> None:
+    """Turn raw scrapes or saved pages into editable front-matter articles."""
+    from generator.importer import import_file
+
+    config = _config(config_path)
+    failures = 0
+    for path in files:
+        message, ok = import_file(path, target, config.tz)
+        click.echo(message, err=not ok)
+        failures += not ok
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--config", "config_path", help="Path of site.toml.")
+def serve(host: str, port: int, config_path: str | None) -> None:
+    """Build, then serve the output folder for a local preview."""
+    from generator.serve import serve_forever
+
+    config = _config(config_path, base_url=f"http://{host}:{port}/")
+    serve_forever(config, host, port)

@@ -1,0 +1,55 @@
+"""`digest init`: a new digest folder with a documented site.toml and one example article."""
+from __future__ import annotations
+
+from pathlib import Path
+
+SITE_TOML = '''# site.toml: settings of this digest. Every key is optional; the values shown are the defaults.
+title = "政策新闻摘要"
+description = "就业帮扶、脱贫攻坚与社会保障政策新闻摘要"
+# Public address of the site; a subpath such as https://example.org/digest/ works.
+base_url = "http://localhost:8000/"
+language = "zh-CN"
+# Dates written without an offset are read in this time zone.
+timezone = "Asia/Shanghai"
+# Folders, relative to this file.
+source = "content"
+output = "output"
+theme = "default"
+# Articles per index page.
+page_size = 10
+# Items per feed.
+feed_items = 50
+# Optional files of your own, relative to this file: a topic taxonomy that extends
+# (or replaces) the shipped one, and cleaning rules that extend the shipped ones.
+taxonomy = ""
+rules = ""
+'''
+
+EXAMPLE = """---
+title: '全国脱贫劳动力务工规模达到3133万人'
+date: 2022-06-23 23:54
+author: 工人日报
+categories:
+  - 就业
+region: 全国
+---
+
+<div>
+<p>日前，国新办举行困难群众帮扶有关工作国务院政策例行吹风会。截至5月底，全国脱贫劳动力务工规模达到3133万人。</p>
+</div>
+"""
+
+
+def scaffold(directory: Path) -> list[Path]:
+    """Create the files; refuse to overwrite an existing site.toml."""
+    site = directory / "site.toml"
+    if site.exists():
+        raise FileExistsError(f"{site} already exists; not overwriting it")
+    (directory / "content").mkdir(parents=True, exist_ok=True)
+    example = directory / "content" / "example.md"
+    site.write_text(SITE_TOML, encoding="utf-8")
+    created = [site]
+    if not example.exists():
+        example.write_text(EXAMPLE, encoding="utf-8")
+        created.append(example)
+    return created
