@@ -23,7 +23,6 @@ def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
     removed: list[Removal] = []
     lifted: dict[str, str] = {}
     html = engine.drop_comments(raw.body_html, removed)
-    html = drop_weibo_hashtags(html, removed)
     tree = engine.parse(html)
     facts = engine.facts_for_rules(raw.meta, None)
     for rule in rules.rules:
@@ -34,8 +33,25 @@ def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
     engine.bold_paragraphs_to_headings(tree)
     engine.fix_urls(tree)
     body = tree.body.inner_html if tree.body is not None else ""
-    safe = sanitize(body or "")
+    safe = stable_sanitize(body or "", removed)
     return CleanDoc(raw=raw, body_html=safe, text=html_to_text(safe), removed=tuple(removed), lifted=lifted)
+
+
+def stable_sanitize(html: str, removed: list[Removal]) -> str:
+    """Sanitize (and drop Weibo markers) until a parse-and-serialize round trip changes nothing.
+
+    Removing a disallowed wrapper can leave markup an HTML5 parser restructures
+    (an h3 directly inside an h3); repeating reaches the fixed point, so cleaning
+    an already-clean body is a no-op.
+    """
+    safe = drop_weibo_hashtags(sanitize(html), removed)
+    for _ in range(3):
+        tree = engine.parse(safe)
+        again = drop_weibo_hashtags(sanitize(tree.body.inner_html if tree.body is not None else ""), removed)
+        if again == safe:
+            break
+        safe = again
+    return safe
 
 
 def drop_weibo_hashtags(html: str, removed: list[Removal]) -> str:
