@@ -50,7 +50,8 @@ def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline) -> tupl
     """One file through load, clean and enrich; bad input becomes one diagnostic, never a traceback."""
     try:
         raw = load_path(path, display, pipeline.config.tz)
-        article = enrich(clean_doc(raw, pipeline.rules), pipeline.taxonomy)
+        article = enrich(clean_doc(raw, pipeline.rules), pipeline.taxonomy,
+                         summary_length=pipeline.config.summary_length)
     except LoadError as exc:
         return None, [error(display, exc.message, exc.line)]
     except RecursionError:
@@ -82,7 +83,7 @@ def build(config: SiteConfig, *, strict: bool = False,
             skipped += 1
         else:
             articles.append(article)
-    site, slug_notes = build_site(articles, config.page_size)
+    site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy)
     diagnostics += slug_notes
     if strict and any(d.level == "error" for d in diagnostics):
         return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False)

@@ -22,6 +22,8 @@ class SiteConfig:
     output: str = "output"
     theme: str = "default"
     page_size: int = 10
+    summary_length: int = 120
+    non_policy: str = "publish"
     feed_items: int = 50
     taxonomy: str = ""
     rules: str = ""
@@ -44,6 +46,11 @@ class SiteConfig:
         """The path part of base_url, always ending in '/': links are built from it."""
         path = urlparse(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
+
+
+# What happens to articles that are not about policy: listed with the rest under 其他,
+# listed apart on /other/, or not published at all.
+NON_POLICY_CHOICES = ("publish", "separate", "drop")
 
 
 class ConfigError(Exception):
@@ -104,7 +111,9 @@ def _check_values(data: dict[str, Any], label: str) -> list[str]:
     url = urlparse(data.get("base_url", SiteConfig().base_url))
     if url.scheme not in {"http", "https"} or not url.netloc:
         problems.append(f"{label}: base_url: must be an absolute http(s) URL such as 'https://example.org/digest/'")
-    for key in ("page_size", "feed_items"):
+    if data.get("non_policy", "publish") not in NON_POLICY_CHOICES:
+        problems.append(f"{label}: non_policy: must be one of {', '.join(NON_POLICY_CHOICES)}, got {data['non_policy']!r}")
+    for key in ("page_size", "feed_items", "summary_length"):
         if key in data and data[key] < 1:
             problems.append(f"{label}: {key}: must be at least 1, got {data[key]}")
     if "timezone" in data:

@@ -99,6 +99,7 @@ class Article:
     figures: tuple[Figure, ...]
     removed: tuple[Removal, ...]
     digest: str
+    reading_minutes: int = 1
     warnings: tuple[str, ...] = ()
 
     @property
@@ -123,3 +124,4 @@ class Site:
     articles: tuple[Article, ...]
     by_id: Mapping[str, Article] = field(default_factory=dict)
     index_pages: tuple[Page, ...] = ()
+    other_pages: tuple[Page, ...] = ()

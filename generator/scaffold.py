@@ -17,6 +17,11 @@ output = "output"
 theme = "default"
 # Articles per index page.
 page_size = 10
+# Longest automatic summary, in characters (a front-matter summary/description wins).
+summary_length = 120
+# Articles that are not about policy: "publish" (listed with the rest, marked 其他),
+# "separate" (listed only on /other/) or "drop" (not published).
+non_policy = "publish"
 # Items per feed.
 feed_items = 50
 # Optional files of your own, relative to this file: a topic taxonomy that extends

@@ -17,7 +17,7 @@ def test_every_problem_is_reported_at_once_with_its_key(tmp_path: Path):
     with pytest.raises(ConfigError) as info:
         load_config(site)
     problems = info.value.problems
-    assert any(p.endswith("colour: unknown setting (known: base_url, description, feed_items, language, output, page_size, rules, source, taxonomy, theme, timezone, title)") for p in problems)
+    assert any(p.endswith("colour: unknown setting (known: base_url, description, feed_items, language, non_policy, output, page_size, rules, source, summary_length, taxonomy, theme, timezone, title)") for p in problems)
     assert any(p.endswith("title: must be a string, got 3") for p in problems)
     assert len(problems) == 2  # type problems first; values are checked once the types are right
 
@@ -46,3 +46,14 @@ def test_config_is_frozen_and_base_path_is_derived(tmp_path: Path):
     with pytest.raises(Exception):
         config.title = "x"  # type: ignore[misc]
     assert isinstance(config, SiteConfig)
+
+
+def test_non_policy_choice_is_checked(tmp_path: Path):
+    site = tmp_path / "site.toml"
+    site.write_text('non_policy = "hide"\nsummary_length = 0\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    assert info.value.problems == [
+        f"{site}: non_policy: must be one of publish, separate, drop, got 'hide'",
+        f"{site}: summary_length: must be at least 1, got 0",
+    ]

@@ -87,3 +87,10 @@ def test_number_soup_never_raises(parts: list[str]) -> None:
     text = "".join(parts)
     for figure in key_figures(text, limit=10):
         assert figure.value and figure.display in text
+
+
+def test_full_width_thousands_comma_is_one_number():
+    from generator.enrich.figures import key_figures as figures_of
+
+    (first, *_) = figures_of("全市完成投资1，135.77亿元，同比增长9%。")
+    assert first.value + first.unit == "1，135.77亿元"

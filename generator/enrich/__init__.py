@@ -18,7 +18,7 @@ NATIONAL = RegionRef("national", "全国")
 _SLUG_OK = re.compile(r"[^a-z0-9-]+")
 
 
-def enrich(doc: CleanDoc, taxonomy: Taxonomy) -> Article:
+def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> Article:
     """Everything a reader sees besides the body, derived from the cleaned text and the meta."""
     raw, meta = doc.raw, doc.raw.meta
     title = raw.title
@@ -29,7 +29,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy) -> Article:
     given = _strings(meta.get("topics")) + _strings(meta.get("tags"))
     hits = tag_topics(title, doc.text, taxonomy, given=given)
     verdict = is_policy(title, doc.text, hits)
-    summary = _text(meta.get("summary")) or summarize(title, doc.text)
+    summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
     figures = tuple(Figure(f.value, f.unit, f.context) for f in key_figures(doc.text, title=title))
     return Article(
         id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=requested_slug(meta) or default_slug(title, raw.published),
@@ -40,8 +40,21 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy) -> Article:
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
         topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, figures=figures,
-        removed=doc.removed, digest=raw.digest, warnings=raw.warnings,
+        removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text), warnings=raw.warnings,
     )
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
+CJK_PER_MINUTE = 400
+WORDS_PER_MINUTE = 220
+
+
+def reading_minutes(text: str) -> int:
+    """Chinese characters and Latin words are counted apart (Hugo counts mixed text wrong)."""
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+    return max(1, round(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
 def _region_ref(name: str | None) -> RegionRef | None:

@@ -36,7 +36,7 @@ _UNITS = sorted((*_PEOPLE, *_MONEY, *_RATES, *_QUANTITIES), key=len, reverse=Tru
 
 _FIGURE_RE = re.compile(
     r"(?<![A-Za-z0-9._\-~～—/])(?<!第)"
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![A-Za-z0-9.])"
+    r"(?P<num>\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?)(?![A-Za-z0-9.])"
     r"(?P<mod>[余多])?"
     r"(?P<mag>万亿|千万|百万|万|亿|千|百)?"
     r"(?P<mod2>[余多])?"
@@ -102,7 +102,7 @@ def _figure(match: re.Match[str], text: str) -> KeyFigure | None:
     num, unit, mag = match["num"], match["unit"] or "", match["mag"] or ""
     if not unit and mag not in ("万", "亿", "万亿", "千万", "百万"):
         return None
-    if len(num.replace(",", "").split(".")[0]) > MAX_DIGITS:
+    if len(num.replace(",", "").replace("，", "").split(".")[0]) > MAX_DIGITS:
         return None
     following = text[match.end():match.end() + 1]
     if unit and following and following in _FALSE_UNIT_NEXT.get(unit, ""):
@@ -163,6 +163,6 @@ def _clause_end(text: str, pos: int) -> int:
 
 def _is_boundary(text: str, i: int) -> bool:
     char = text[i]
-    if char == ",":  # "4,000" is a number, "a, b" a boundary
-        return not (i + 1 < len(text) and text[i + 1].isdigit())
+    if char in ",，":  # "4,000" and "1，135.77" are numbers, "a, b" a boundary
+        return not (0 < i and text[i - 1].isdigit() and i + 1 < len(text) and text[i + 1].isdigit())
     return char in _BOUNDARIES

@@ -75,8 +75,8 @@ class Links:
     def absolute(self, rel: str) -> str:
         return urljoin(self.absolute_base, rel.lstrip("/"))
 
-    def page(self, number: int) -> str:
-        return self.url("" if number == 1 else f"page/{number}/")
+    def page(self, number: int, prefix: str = "") -> str:
+        return self.url(prefix + ("" if number == 1 else f"page/{number}/"))
 
 
 def article_view(article: Article, links: Links) -> dict[str, Any]:
@@ -100,6 +100,7 @@ def article_view(article: Article, links: Links) -> dict[str, Any]:
         "region": article.region,
         "topics": article.topics,
         "policy": article.policy,
+        "reading_minutes": article.reading_minutes,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
     }
 
@@ -109,15 +110,9 @@ def plan(site: Site, config: SiteConfig) -> list[OutputSpec]:
     links = Links(config)
     views = {a.id: article_view(a, links) for a in site.articles}
     common = {"site": _site_view(config), "links": links}
-    specs: list[OutputSpec] = []
-    for page in site.index_pages:
-        path = "index.html" if page.number == 1 else f"page/{page.number}/index.html"
-        specs.append(OutputSpec(path, "index.html", {
-            **common, "articles": [views[i] for i in page.article_ids], "page": page,
-            "prev_url": links.page(page.number - 1) if page.number > 1 else None,
-            "next_url": links.page(page.number + 1) if page.number < page.total else None,
-            "canonical": links.absolute("" if page.number == 1 else f"page/{page.number}/"),
-        }))
+    specs = listing_specs(site.index_pages, "", None, views, common, links)
+    if site.other_pages:
+        specs += listing_specs(site.other_pages, "other/", "其他（非政策）文章", views, common, links)
     ordered = site.articles
     for position, article in enumerate(ordered):
         view = views[article.id]
@@ -129,6 +124,21 @@ def plan(site: Site, config: SiteConfig) -> list[OutputSpec]:
             "json_ld": _json_ld(view, config),
         }))
     specs.append(OutputSpec("404.html", "404.html", {**common, "canonical": links.absolute("404.html")}))
+    return specs
+
+
+def listing_specs(pages, prefix: str, heading: str | None, views: dict[str, dict[str, Any]],
+                  common: dict[str, Any], links: Links) -> list[OutputSpec]:
+    """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/."""
+    specs = []
+    for page in pages:
+        rel = prefix + ("" if page.number == 1 else f"page/{page.number}/")
+        specs.append(OutputSpec(rel + "index.html", "index.html", {
+            **common, "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
+            "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
+            "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
+            "canonical": links.absolute(rel),
+        }))
     return specs
 
 
