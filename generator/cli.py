@@ -123,7 +123,8 @@ def _inspect_record(path: Path, article, notes, links) -> dict[str, Any]:
         "regions": [{"name": n, "weight": w} for n, w in article.regions],
         "region_evidence": list(article.region_evidence),
         "topics": [t.name for t in article.topics], "topic_slugs": [t.slug for t in article.topics],
-        "policy": article.policy, "summary": article.summary,
+        "policy": article.policy, "policy_score": article.policy_score, "summary": article.summary,
+        "reading_minutes": article.reading_minutes,
         "figures": [f.display for f in article.figures],
         "body_html": article.body_html, "text": article.text,
         "removed": [{"rule": r.rule, "excerpt": r.excerpt} for r in article.removed],
@@ -138,7 +139,8 @@ def _print_report(report: dict[str, Any]) -> None:
         for e in report["errors"]:
             click.echo(f"  error{' line ' + str(e['line']) if e['line'] else ''}: {e['message']}")
         return
-    for key in ("title", "published", "outlet", "origin_url", "author", "editor", "region", "policy", "summary", "url"):
+    for key in ("title", "published", "outlet", "origin_url", "author", "editor", "region", "policy", "policy_score",
+                "reading_minutes", "summary", "url"):
         click.echo(f"  {key:10} {report[key]}")
     click.echo(f"  {'topics':10} {', '.join(report['topics']) or '-'}")
     click.echo(f"  {'figures':10} {', '.join(report['figures']) or '-'}")
@@ -150,6 +152,35 @@ def _print_report(report: dict[str, Any]) -> None:
         click.echo(f"    [{r['rule']}] {r['excerpt']}")
     for w in report["warnings"]:
         click.echo(f"  warning: {w['message']}")
+
+
+@main.command()
+@click.option("--source", help="Folder of articles (default: site.toml's `source`).")
+@click.option("--config", "config_path", help="Path of site.toml.")
+@click.option("--max-share", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Warn when one rule removed more than this share of an article's text.")
+def check(source: str | None, config_path: str | None, max_share: float) -> None:
+    """Check every article: bad files, and cleaning rules that removed suspiciously much."""
+    from generator.build import process_file
+    from generator.check import suspicious_removals
+    from generator.diagnostics import warning
+    from generator.load import discover
+
+    config = _config(config_path, source=source)
+    pipeline = _pipeline(config)
+    files, problems = discover(config.source_dir)
+    diagnostics = list(problems)
+    for path in files:
+        display = PurePosixPath(config.source_dir.name, path.relative_to(config.source_dir).as_posix())
+        article, notes = process_file(path, display, pipeline)
+        diagnostics += notes
+        if article is not None:
+            diagnostics += [warning(display, message) for message in suspicious_removals(article, max_share)]
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic))
+    errors = sum(d.level == "error" for d in diagnostics)
+    click.echo(f"checked {len(files)} files: {errors} error(s), {len(diagnostics) - errors} warning(s)", err=True)
+    sys.exit(1 if errors else 0)
 
 
 @main.command()

@@ -33,6 +33,7 @@ class Removal:
 
     rule: str
     excerpt: str
+    chars: int = 0  # visible characters removed, for `digest check`
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class Article:
     region_evidence: tuple[str, ...]
     topics: tuple[TopicRef, ...]
     policy: bool
+    policy_score: float
     figures: tuple[Figure, ...]
     removed: tuple[Removal, ...]
     digest: str

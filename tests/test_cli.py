@@ -88,3 +88,15 @@ def test_import_writes_an_editable_article(tmp_path: Path, monkeypatch):
     text = written.read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: 今年以来 重庆市脱贫人口务工规模稳定在81万人以上\n")
     assert "outlet: 新重庆-重庆日报" in text and "阅读剩余全文" in text  # the body stays as scraped
+
+
+def test_check_warns_about_a_rule_that_removed_most_of_an_article(tmp_path: Path, monkeypatch):
+    (tmp_path / "content").mkdir()
+    body = "<p>正文只有一句。</p><p>相关阅读</p>" + "".join(f"<p>别的新闻标题第{i}条，这里是很长的推荐内容。</p>" for i in range(20))
+    (tmp_path / "content" / "a.md").write_text(f"---\ntitle: 标题\ndate: 2022-01-01\n---\n\n{body}\n", encoding="utf-8")
+    (tmp_path / "content" / "b.md").write_text("---\ntitle: 标题二\ndate: 2022-01-01\n---\n\n<p>完整的一篇文章正文。</p>\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if ": warning: " in line]
+    assert len(lines) == 1 and lines[0].startswith("content/a.md: warning: rule 'read-more-and-widgets' removed 9")

@@ -25,9 +25,7 @@ def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
     html = engine.drop_comments(raw.body_html, removed)
     tree = engine.parse(html)
     facts = engine.facts_for_rules(raw.meta, None)
-    for rule in rules.rules:
-        if rule.applies_to(facts, raw.body_html):
-            engine.apply_rule(rule, tree, removed, lifted)
+    engine.apply_rules([r for r in rules.rules if r.applies_to(facts, raw.body_html)], tree, removed, lifted)
     drop_repeated_headline(tree, raw.title, removed)
     engine.figures_from_img_wrappers(tree)
     engine.bold_paragraphs_to_headings(tree)
@@ -57,7 +55,7 @@ def stable_sanitize(html: str, removed: list[Removal]) -> str:
 def drop_weibo_hashtags(html: str, removed: list[Removal]) -> str:
     """Weibo topic markers (【#…#】) are platform chrome, not the article's words."""
     def record(match: re.Match[str]) -> str:
-        removed.append(Removal("weibo-hashtag", match.group(0)))
+        removed.append(engine.removal("weibo-hashtag", match.group(0)))
         return ""
     return _WEIBO_TAG.sub(record, html)
 
@@ -70,7 +68,7 @@ def drop_repeated_headline(tree: LexborHTMLParser, title: str, removed: list[Rem
     for node in engine.leaf_blocks(tree)[:3]:
         text = engine.block_text(node)
         if text and re.sub(r"\W", "", text) == key:
-            removed.append(Removal("repeated-headline", engine.excerpt(text)))
+            removed.append(engine.removal("repeated-headline", text))
             node.decompose()
             return
 

@@ -10,11 +10,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from generator.clean.rules import Rule
 from generator.model import Removal
 
-TEXT_BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, figcaption, td, div"
+TEXT_BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, figcaption, div"
 _BLOCK_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote div section article ul ol table figure".split())
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _EXCERPT = 60
+
+
+def removal(rule: str, text: str) -> Removal:
+    """A Removal with a short excerpt and the number of visible characters taken out."""
+    return Removal(rule, excerpt(text), len(_SPACE.sub("", text)))
 
 
 def excerpt(text: str) -> str:
@@ -27,7 +32,7 @@ def drop_comments(html: str, removed: list[Removal]) -> str:
     def record(match: re.Match[str]) -> str:
         body = match.group(0)[4:-3].strip()
         if body:
-            removed.append(Removal("html-comments", excerpt(re.sub(r"<[^>]+>", " ", body))))
+            removed.append(Removal("html-comments", excerpt(re.sub(r"<[^>]+>", " ", body))))  # never visible
         return ""
     return _COMMENT.sub(record, html)
 
@@ -53,45 +58,58 @@ def leaf_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
     return [n for n in tree.body.css(TEXT_BLOCKS) if is_leaf_block(n)] if tree.body else []
 
 
-def apply_rule(rule: Rule, tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
-    """Run one rule's actions in a fixed order: drop, unwrap, lift, drop_text, cut_from."""
+def apply_rules(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+    """Run the rules in three passes: every text rule in one walk over the text blocks
+    (lift, drop_text: lifting first, so 责任编辑 is read before its paragraph goes), then
+    selectors (drop, unwrap), then cut_from markers.
+
+    One walk for all text rules instead of one per rule keeps cleaning under a millisecond.
+    """
     body = tree.body
     if body is None:
         return
-    for selector in rule.drop:
-        for node in body.css(selector):
-            removed.append(Removal(rule.name, excerpt(node.text(deep=True) or f"<{node.tag}>")))
-            node.decompose()
-    for selector in rule.unwrap:
-        for node in body.css(selector):
-            node.unwrap()
-    if rule.lift or rule.drop_text:
-        _text_actions(rule, tree, removed, lifted)
-    if rule.cut_from:
-        _cut(rule, tree, removed)
+    text_rules = [r for r in rules if r.lift or r.drop_text]
+    if text_rules:
+        _text_actions(text_rules, tree, removed, lifted)
+    for rule in rules:
+        for selector in rule.drop:
+            for node in body.css(selector):
+                removed.append(removal(rule.name, node.text(deep=True) or f"<{node.tag}>") if node.tag not in ("style", "script") else Removal(rule.name, excerpt(node.text(deep=True) or f"<{node.tag}>")))
+                node.decompose()
+        for selector in rule.unwrap:
+            for node in body.css(selector):
+                node.unwrap()
+    for rule in rules:
+        if rule.cut_from:
+            _cut(rule, tree, removed)
 
 
 def _has_media(node: LexborNode) -> bool:
     return node.css_first("img, video, table") is not None
 
 
-def _text_actions(rule: Rule, tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
     for node in leaf_blocks(tree):
-        text = block_text(node)
         if _has_media(node):
             continue
-        for field, pattern in rule.lift:
-            match = pattern.match(text)
-            if match:
-                lifted.setdefault(field, match.group(1).strip())
-                removed.append(Removal(rule.name, excerpt(text)))
+        text = block_text(node)
+        if not text and node.tag == "div":  # empty layout divs are left to the selector rules
+            continue
+        for rule in rules:
+            if _text_rule_matches(rule, text, lifted):
+                if text:
+                    removed.append(removal(rule.name, text))
                 node.decompose()
                 break
-        else:
-            if any(p.match(text) for p in rule.drop_text):
-                if text:
-                    removed.append(Removal(rule.name, excerpt(text)))
-                node.decompose()
+
+
+def _text_rule_matches(rule: Rule, text: str, lifted: dict[str, str]) -> bool:
+    for field, pattern in rule.lift:
+        match = pattern.match(text)
+        if match:
+            lifted.setdefault(field, match.group(1).strip())
+            return True
+    return any(p.match(text) for p in rule.drop_text)
 
 
 def _cut(rule: Rule, tree: LexborHTMLParser, removed: list[Removal]) -> None:
@@ -110,7 +128,7 @@ def _cut(rule: Rule, tree: LexborHTMLParser, removed: list[Removal]) -> None:
                     sibling = following
                 current = current.parent
             node.decompose()
-            removed.append(Removal(rule.name, excerpt(" ".join(cut_text))))
+            removed.append(removal(rule.name, " ".join(cut_text)))
             return
 
 

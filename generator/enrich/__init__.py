@@ -39,7 +39,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         original_title=doc.lifted.get("original_title"), cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
-        topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, figures=figures,
+        topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
         removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text), warnings=raw.warnings,
     )
 
