@@ -1,7 +1,10 @@
 """Shared fixtures: paths to the test data and to ../shared when it is present."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,3 +24,15 @@ def tz() -> ZoneInfo:
 
 def needs_shared(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
+
+
+def load_bench(name: str = "eval_topics_policy") -> ModuleType:
+    """A script from benchmarks/ imported as a module (the tests reuse its corpus readers)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, TESTS.parent / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

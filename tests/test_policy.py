@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import load_bench
 from generator.enrich.policy import THRESHOLD, PolicyVerdict, is_policy
 from generator.enrich.taxonomy import default_taxonomy
 from generator.enrich.topics import TopicHit, tag_topics
@@ -25,16 +23,6 @@ MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 MIN_REAL_ACCURACY = 0.85
 
 
-def load_bench() -> ModuleType:
-    name = "eval_topics_policy"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "eval_topics_policy.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def verdict(title: str, text: str) -> PolicyVerdict:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import load_bench
 from generator.enrich.taxonomy import default_taxonomy, parse_taxonomy
 from generator.enrich.topics import TopicHit, score_topics, tag_topics
 
@@ -25,17 +23,6 @@ MIN_RECALL = 0.94
 MIN_F1 = 0.95
 
 
-def load_bench() -> ModuleType:
-    """benchmarks/eval_topics_policy.py, which holds the corpus readers and metrics."""
-    name = "eval_topics_policy"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "eval_topics_policy.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ government-policy vocabulary (regional copy names its region); else None
 (company, tech, culture stories without a place).
 
 Speed: one automaton pass over the UTF-8 bytes of title and text (see
-``_as_byte_string``); about 0.35-0.4 ms for a 3,000-character article.
+``generator.enrich.bytestrings``); about 0.35-0.4 ms for a 3,000-character article.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ from importlib import resources
 from typing import Any
 
 import ahocorasick
+
+from generator.enrich.bytestrings import as_byte_string
 
 __all__ = [
     "NATIONAL",
@@ -255,7 +257,7 @@ def _gazetteer() -> _Gazetteer:
     _add_context_terms(builder, data)
     automaton = ahocorasick.Automaton()
     for text, term in builder.entries.items():
-        key = _as_byte_string(text)
+        key = as_byte_string(text)
         automaton.add_word(key, (len(key), _PRIORITY[term.kind], term))
     automaton.make_automaton()
     national = data["national"]
@@ -419,13 +421,6 @@ def _credit_lead_outlet(hit: _Hit, scores: _Scores, outlet_provinces: set[int]) 
         scores.fixed[index] += OUTLET_POINTS
         scores.note(OUTLET_POINTS, f"outlet {hit.term.text} → {_short(index)} (+{OUTLET_POINTS:g})")
 
-
-def _as_byte_string(text: str) -> str:
-    """UTF-8 bytes held in a latin-1 str: the automaton's root then has a few
-    children (UTF-8 lead bytes) instead of thousands of CJK characters, which
-    makes pyahocorasick's linear child scan ~5x faster.  UTF-8 is
-    self-synchronising, so matches always fall on character boundaries."""
-    return text.encode("utf-8").decode("latin-1")
 
 
 def _find(text: str) -> list[_Hit]:

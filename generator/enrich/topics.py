@@ -41,6 +41,8 @@ from operator import itemgetter
 
 import ahocorasick
 
+from generator.enrich.bytestrings import as_byte_string
+
 from generator.enrich.taxonomy import Taxonomy, Topic
 
 __all__ = ["TopicHit", "score_topics", "tag_topics"]
@@ -114,10 +116,6 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[tuple[float,
 # ---------------------------------------------------------------------------
 
 
-def _utf8(text: str) -> str:
-    """UTF-8 bytes of text as a latin-1 str (see module docstring)."""
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
-
 
 def _matcher_for(taxonomy: Taxonomy) -> _Matcher:
     """Automaton for a taxonomy, built once per taxonomy version."""
@@ -136,7 +134,7 @@ def _build_matcher(topics: tuple[Topic, ...]) -> _Matcher:
     keys = [*_BREAK_KEYS, *dict.fromkeys(k.lower() for t in topics for k in (*(w for w, _ in t.keywords), *t.exclusions))]
     automaton = ahocorasick.Automaton()
     for key_id, key in enumerate(keys):
-        automaton.add_word(_utf8(key), key_id)
+        automaton.add_word(as_byte_string(key), key_id)
     automaton.make_automaton()
     outputs = tuple(() if key in _BREAK_KEYS else _outputs(key, topics, keyword_ids) for key in keys)
     breaks = tuple(int(key in _BREAK_KEYS) for key in keys)
@@ -161,7 +159,7 @@ def _count_hits(matcher: _Matcher, text: str) -> Counter[tuple[int, int]]:
     """(paragraph number, key id) -> number of hits, counted at C speed."""
     if not text:
         return Counter()
-    keys = list(map(_key_id, matcher.automaton.iter_long(_utf8(text.lower()))))
+    keys = list(map(_key_id, matcher.automaton.iter_long(as_byte_string(text.lower()))))
     if "\n" not in text:
         return Counter(zip(repeat(0), keys))
     paragraphs = accumulate(map(matcher.breaks.__getitem__, keys))
