@@ -51,16 +51,23 @@ def main() -> None:
 @click.option("--config", "config_path", help="Path of site.toml (default: ./site.toml, optional).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://example.org/digest/.")
 @click.option("--strict", is_flag=True, help="Exit 1 and leave output/ untouched if any file has an error.")
-def build(source: str | None, output: str | None, config_path: str | None, base_url: str | None, strict: bool) -> None:
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (and the /search/ page).")
+def build(source: str | None, output: str | None, config_path: str | None, base_url: str | None, strict: bool,
+          no_search: bool) -> None:
     """Build the site into the output folder (atomically: a failed build keeps the old site)."""
     from generator.build import build as run_build
+    from generator.search import SearchError
     from generator.write import WriteError
 
-    config = _config(config_path, source=source, output=output, base_url=base_url)
+    config = _config(config_path, source=source, output=output, base_url=base_url,
+                     search=False if no_search else None)
     _pipeline(config)
     try:
         result = run_build(config, strict=strict, progress=_progress_bar)
     except WriteError as exc:
+        _fail(f"{exc}; the previous site in {config.output_dir} is unchanged")
+        return
+    except SearchError as exc:
         _fail(f"{exc}; the previous site in {config.output_dir} is unchanged")
         return
     except FileNotFoundError as exc:

@@ -25,6 +25,9 @@ class SiteConfig:
     summary_length: int = 120
     non_policy: str = "publish"
     feed_items: int = 50
+    feed_max_age_days: int = 0  # 0: no age limit; else items older than this before the newest are left out
+    search: bool = True
+    remote_images: str = "link"  # "link": images on other hosts become links; "embed": shown inline
     taxonomy: str = ""
     rules: str = ""
     root: str = "."
@@ -51,6 +54,7 @@ class SiteConfig:
 # What happens to articles that are not about policy: listed with the rest under 其他,
 # listed apart on /other/, or not published at all.
 NON_POLICY_CHOICES = ("publish", "separate", "drop")
+REMOTE_IMAGE_CHOICES = ("link", "embed")
 
 
 class ConfigError(Exception):
@@ -113,6 +117,10 @@ def _check_values(data: dict[str, Any], label: str) -> list[str]:
         problems.append(f"{label}: base_url: must be an absolute http(s) URL such as 'https://example.org/digest/'")
     if data.get("non_policy", "publish") not in NON_POLICY_CHOICES:
         problems.append(f"{label}: non_policy: must be one of {', '.join(NON_POLICY_CHOICES)}, got {data['non_policy']!r}")
+    if data.get("remote_images", "link") not in REMOTE_IMAGE_CHOICES:
+        problems.append(f"{label}: remote_images: must be one of {', '.join(REMOTE_IMAGE_CHOICES)}, got {data['remote_images']!r}")
+    if data.get("feed_max_age_days", 0) < 0:
+        problems.append(f"{label}: feed_max_age_days: must be 0 (no limit) or more, got {data['feed_max_age_days']}")
     for key in ("page_size", "feed_items", "summary_length"):
         if key in data and data[key] < 1:
             problems.append(f"{label}: {key}: must be at least 1, got {data[key]}")

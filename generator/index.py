@@ -1,11 +1,12 @@
 """Index stage: Articles -> Site (unique slugs, newest first, paginated listings)."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 from generator.diagnostics import Diagnostic, warning
-from generator.model import Article, Page, Site
+from generator.model import Article, Page, Site, Term
 
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -15,12 +16,14 @@ def sort_key(article: Article) -> tuple[datetime, str, str]:
     return (article.published or _UNDATED, article.title, article.id)
 
 
-def build_site(articles: list[Article], page_size: int, *, non_policy: str = "publish") -> tuple[Site, list[Diagnostic]]:
+def build_site(articles: list[Article], page_size: int, *, non_policy: str = "publish",
+               tz: tzinfo = timezone.utc) -> tuple[Site, list[Diagnostic]]:
     """Order articles, make every slug unique (with a warning) and cut the listings into pages.
 
     `non_policy` decides where articles that are not about policy go: "publish" lists them
     with the rest (shown under 其他), "separate" lists them only on /other/, "drop" leaves
-    them out of the site.
+    them out of the site. Region, topic and month listings hold the listed articles;
+    months are counted in the site's time zone.
     """
     if non_policy == "drop":
         articles = [a for a in articles if a.policy]
@@ -28,9 +31,71 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     ordered, problems = _unique_slugs(ordered)
     listed = [a for a in ordered if a.policy or non_policy == "publish"]
     others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
+    regions = _terms("region", listed, lambda a: [(a.region.slug, a.region.name)] if a.region else [], page_size)
+    topics = _terms("topic", listed, lambda a: [(t.slug, t.name) for t in a.topics], page_size)
+    months = _month_terms(listed, tz, page_size)
     site = Site(articles=tuple(ordered), by_id={a.id: a for a in ordered},
-                index_pages=paginate(listed, page_size), other_pages=paginate(others, page_size) if others else ())
+                index_pages=paginate(listed, page_size), other_pages=paginate(others, page_size) if others else (),
+                listed=tuple(a.id for a in listed), regions=regions, topics=topics, months=months,
+                related=related_articles(listed, regions + topics))
     return site, problems
+
+
+def _terms(kind: str, articles: list[Article], keys, page_size: int) -> tuple[Term, ...]:
+    """Group articles (already newest first) by the (slug, name) pairs `keys` gives each one.
+
+    Biggest listing first, then by slug, so the order never depends on input order.
+    """
+    members: dict[str, list[Article]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article in articles:
+        for slug, name in keys(article):
+            if not members[slug] or members[slug][-1] is not article:
+                members[slug].append(article)
+            names.setdefault(slug, name)
+    order = sorted(members, key=lambda slug: (-len(members[slug]), slug))
+    return tuple(Term(kind, slug, names[slug], tuple(a.id for a in members[slug]), paginate(members[slug], page_size))
+                 for slug in order)
+
+
+def _month_terms(articles: list[Article], tz: tzinfo, page_size: int) -> tuple[Term, ...]:
+    """One listing per calendar month (newest month first); undated articles have none."""
+    members: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.published is not None:
+            local = article.published.astimezone(tz)
+            members[(local.year, local.month)].append(article)
+    return tuple(Term("month", f"{y:04d}/{m:02d}", f"{y}年{m}月", tuple(a.id for a in members[(y, m)]),
+                      paginate(members[(y, m)], page_size))
+                 for y, m in sorted(members, reverse=True))
+
+
+RELATED_COUNT = 5
+_NEIGHBOURS = 12
+
+
+def related_articles(articles: list[Article], terms: tuple[Term, ...]) -> dict[str, tuple[str, ...]]:
+    """Up to five articles sharing the most regions/topics with each article, nearest in time first.
+
+    Only an article's neighbours in each of its listings are candidates, so the cost
+    grows with the number of articles, not with its square; 全国 counts less than a
+    province because half the digest is national.
+    """
+    position = {a.id: i for i, a in enumerate(articles)}
+    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for term in terms:
+        weight = 0.5 if term.slug == "national" else 1.0
+        ids = term.article_ids
+        for i, article_id in enumerate(ids):
+            for other in ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1]:
+                if other != article_id:
+                    scores[article_id][other] += weight
+    related = {}
+    for article_id, candidates in scores.items():
+        here = position[article_id]
+        best = sorted(candidates, key=lambda o: (-candidates[o], abs(position[o] - here), position[o]))
+        related[article_id] = tuple(best[:RELATED_COUNT])
+    return related
 
 
 def paginate(articles: list[Article], page_size: int) -> tuple[Page, ...]:

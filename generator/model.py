@@ -120,10 +120,40 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """One listing of the site besides the home page: a region, a topic or a month.
+
+    `slug` is the URL segment under the kind's folder (`chongqing`, `jiuye-bangfu`,
+    `2022/06`); `article_ids` are newest first and `pages` slice them.
+    """
+
+    kind: str  # "region" | "topic" | "month"
+    slug: str
+    name: str
+    article_ids: tuple[str, ...]
+    pages: tuple[Page, ...]
+
+    @property
+    def url_path(self) -> str:
+        folder = {"region": "regions", "topic": "topics", "month": "archives"}[self.kind]
+        return f"{folder}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
-    """All articles, newest first, plus the listings derived from them."""
+    """All articles, newest first, plus the listings derived from them.
+
+    `listed` are the ids shown on the home page, the term pages and the feeds (the
+    non-policy setting may keep some articles off them); `related` maps an article id
+    to up to five ids sharing its topics or region.
+    """
 
     articles: tuple[Article, ...]
     by_id: Mapping[str, Article] = field(default_factory=dict)
     index_pages: tuple[Page, ...] = ()
     other_pages: tuple[Page, ...] = ()
+    listed: tuple[str, ...] = ()
+    regions: tuple[Term, ...] = ()
+    topics: tuple[Term, ...] = ()
+    months: tuple[Term, ...] = ()
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

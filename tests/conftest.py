@@ -36,3 +36,18 @@ def load_bench(name: str = "eval_topics_policy") -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def build_sample_site(root: Path, base_url: str, *, search: bool = True, content: Path | None = None) -> Path:
+    """The bundled sample digest (content/) built into root/output; returns the output folder."""
+    import shutil
+
+    from generator.build import build
+    from generator.config import load_config
+
+    shutil.copytree(content or TESTS.parent / "content", root / "content")
+    (root / "site.toml").write_text(f'base_url = "{base_url}"\nsearch = {"true" if search else "false"}\n',
+                                    encoding="utf-8")
+    result = build(load_config(root / "site.toml"))
+    assert result.written, [str(d) for d in result.diagnostics]
+    return root / "output"

@@ -17,7 +17,7 @@ def test_every_problem_is_reported_at_once_with_its_key(tmp_path: Path):
     with pytest.raises(ConfigError) as info:
         load_config(site)
     problems = info.value.problems
-    assert any(p.endswith("colour: unknown setting (known: base_url, description, feed_items, language, non_policy, output, page_size, rules, source, summary_length, taxonomy, theme, timezone, title)") for p in problems)
+    assert any(p.endswith("colour: unknown setting (known: base_url, description, feed_items, feed_max_age_days, language, non_policy, output, page_size, remote_images, rules, search, source, summary_length, taxonomy, theme, timezone, title)") for p in problems)
     assert any(p.endswith("title: must be a string, got 3") for p in problems)
     assert len(problems) == 2  # type problems first; values are checked once the types are right
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -303,18 +302,6 @@ def test_result_shape_and_evidence() -> None:
 def test_empty_input() -> None:
     guess = detect_region("", "")
     assert guess == RegionGuess(None, (), ())
-
-
-def test_speed_well_under_a_millisecond_scale() -> None:
-    paragraph = "重庆市江津区人社局深入开展招聘活动，新增就业岗位2000个，高于全国平均水平。广东对口支援。" * 60
-    text = paragraph[:3000]
-    detect_region("重庆市推进就业", text)  # build automaton outside the clock
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        detect_region("重庆市推进就业", text)
-    per_call_ms = (time.perf_counter() - start) * 1000 / runs
-    assert per_call_ms < 3.0  # ~0.4 ms measured; generous for slow CI machines
 
 
 # --------------------------------------------------------------------------- #

@@ -29,7 +29,7 @@ def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
     drop_repeated_headline(tree, raw.title, removed)
     engine.figures_from_img_wrappers(tree)
     engine.bold_paragraphs_to_headings(tree)
-    engine.fix_urls(tree)
+    engine.fix_urls(tree, engine.base_url_of(raw.meta), removed)
     body = tree.body.inner_html if tree.body is not None else ""
     safe = stable_sanitize(body or "", removed)
     return CleanDoc(raw=raw, body_html=safe, text=html_to_text(safe), removed=tuple(removed), lifted=lifted)

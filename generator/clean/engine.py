@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 from html import escape
 from typing import Mapping
 
@@ -173,20 +174,54 @@ def bold_paragraphs_to_headings(tree: LexborHTMLParser) -> None:
             p.decompose()
 
 
-def fix_urls(tree: LexborHTMLParser) -> None:
-    """Protocol-relative URLs become https; lazy-loaded images get their real src."""
+def fix_urls(tree: LexborHTMLParser, base: str | None = None, removed: list[Removal] | None = None) -> None:
+    """Protocol-relative URLs become https; lazy-loaded images get their real src; relative
+    URLs are resolved against the article's original address.
+
+    A relative URL means nothing on the digest's own host (it would be a broken link or
+    image there): without an original address to resolve it, the image is dropped and
+    the link keeps only its text.
+    """
     if tree.body is None:
         return
     for node in tree.body.css("img, a"):
         attrs = node.attributes
         key = "src" if node.tag == "img" else "href"
-        value = attrs.get(key) or ""
+        value = (attrs.get(key) or "").strip()
         if node.tag == "img" and not value:
-            value = attrs.get("data-src") or attrs.get("data-original") or ""
+            value = (attrs.get("data-src") or attrs.get("data-original") or "").strip()
         if value.startswith("//"):
             value = "https:" + value
+        if value and not _ABSOLUTE_OR_FRAGMENT.match(value):
+            if base:
+                value = urljoin(base, value)
+            elif node.tag == "img":
+                if removed is not None:
+                    removed.append(removal("unresolvable-image", value))
+                node.decompose()
+                continue
+            else:
+                del node.attrs[key]
+                continue
         if value:
             node.attrs[key] = value
+
+
+_ABSOLUTE_OR_FRAGMENT = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|#)")
+_HTTP_URL = re.compile(r"^https?://[^\s/\"'<>]+[^\s\"'<>]*$")
+
+
+def base_url_of(meta: Mapping[str, object]) -> str | None:
+    """The article's original address (http or https), against which relative URLs resolve."""
+    for key in ("origin_url", "link", "url", "original_url", "source_url"):
+        value = meta.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("//"):
+                value = "https:" + value
+            if _HTTP_URL.match(value):
+                return value
+    return None
 
 
 def facts_for_rules(meta: Mapping[str, object], lifted_outlet: str | None) -> dict[str, tuple[str, ...]]:

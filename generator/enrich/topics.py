@@ -251,8 +251,15 @@ def _name_index(topics: tuple[Topic, ...]) -> dict[str, int]:
     return index
 
 
+MAX_SLUG = 60
+
+
 def _ascii_slug(label: str) -> str | None:
+    """A URL segment for an ASCII tag; long ones are cut and keep a hash so they stay distinct."""
     if not label.isascii():
         return None
     slug = _ASCII_SLUG_RE.sub("-", label.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        import hashlib
+        slug = slug[:MAX_SLUG - 9].rstrip("-") + "-" + hashlib.sha1(slug.encode()).hexdigest()[:8]
     return slug or None

@@ -1,38 +1,55 @@
-"""Render stage: Site -> (output path, bytes) pairs through the theme's Jinja2 templates."""
+"""Render stage: Site -> (output path, bytes) pairs.
+
+`plan` lists every page with the data it shows (templates through Jinja2); `documents`
+adds what is not a template (feeds, sitemap, robots.txt, the region chart). Both are
+pure functions of the Site and the config, so two builds of the same input give the
+same bytes and an incremental build can compare plans.
+"""
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urljoin
 
 import jinja2
 
 from generator.config import SiteConfig
-from generator.model import Article, Site
+from generator.model import Article, Page, Site, Term
+from generator.render.chart import region_chart_svg
+from generator.render.images import link_remote_images
+from generator.render.links import Links
+from generator.render.safety import json_for_script, xml_safe
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+__all__ = ["Document", "Links", "OutputSpec", "documents", "make_environment", "plan", "render",
+           "static_files", "xml_safe"]
 
 
 @dataclass(frozen=True, slots=True)
 class OutputSpec:
-    """One planned output file: where it goes, which template, and what it shows."""
+    """One planned page: where it goes, which template, and what it shows."""
 
     path: str
     template: str
     context: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One output file made without a template (feed, sitemap, robots.txt, SVG)."""
+
+    path: str
+    data: bytes
+
+
 def theme_dirs(config: SiteConfig) -> tuple[Path, Path]:
-    """The theme's own folder (bundled or the site's themes/<name>) and the site folder."""
+    """The theme's own folder (the site's themes/<name>, else the bundled one) and the site folder."""
     root = Path(config.root)
-    for candidate in (root / "themes" / config.theme, Path(__file__).resolve().parents[2] / "themes" / config.theme,
-                      Path(__file__).resolve().parents[1] / "themes" / config.theme):
+    bundled = Path(__file__).resolve().parents[2] / "themes" / config.theme
+    packaged = Path(__file__).resolve().parents[1] / "themes" / config.theme  # a wheel may carry themes inside
+    for candidate in (root / "themes" / config.theme, bundled, packaged):
         if (candidate / "templates").is_dir():
             return candidate, root
-    raise FileNotFoundError(f"theme {config.theme!r} not found (looked in {root / 'themes'})")
+    raise FileNotFoundError(f"theme {config.theme!r} not found (looked in {root / 'themes'} and {bundled.parent})")
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
@@ -51,36 +68,14 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-def xml_safe(text: str | None) -> str:
-    """Characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/F) never reach a page."""
-    return _XML_INVALID.sub("", text or "")
-
-
-def json_for_script(value: Any) -> str:
-    """JSON safe inside <script type="application/ld+json">: `<`, `>` and `&` are escaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class Links:
-    """URLs relative to the site's base path, so the site works from a subpath."""
-
-    def __init__(self, config: SiteConfig) -> None:
-        self.base = config.base_path
-        self.absolute_base = config.base_url
-
-    def url(self, rel: str) -> str:
-        return self.base + rel.lstrip("/")
-
-    def absolute(self, rel: str) -> str:
-        return urljoin(self.absolute_base, rel.lstrip("/"))
-
-    def page(self, number: int, prefix: str = "") -> str:
-        return self.url(prefix + ("" if number == 1 else f"page/{number}/"))
-
-
-def article_view(article: Article, links: Links) -> dict[str, Any]:
+def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str], str],
+                 embed_images: bool = False) -> dict[str, Any]:
     """What a template may know about an article: plain values, already made safe for XML."""
+    body = xml_safe(article.body_html)
+    region = None
+    if article.region:
+        region = {"name": article.region.name, "slug": article.region.slug,
+                  "url": term_urls.get(("region", article.region.slug))}
     return {
         "id": article.id,
         "title": xml_safe(article.title),
@@ -88,7 +83,9 @@ def article_view(article: Article, links: Links) -> dict[str, Any]:
         "absolute_url": links.absolute(article.url_path),
         "published": article.published,
         "date": article.published.strftime("%Y-%m-%d %H:%M") if article.published else "日期不详",
+        "day": article.published.strftime("%Y-%m-%d") if article.published else "日期不详",
         "iso_date": article.published.isoformat() if article.published else None,
+        "iso_updated": (article.updated or article.published).isoformat() if article.published else None,
         "outlet": xml_safe(article.outlet),
         "origin_url": article.origin_url,
         "author": xml_safe(article.author),
@@ -96,23 +93,59 @@ def article_view(article: Article, links: Links) -> dict[str, Any]:
         "original_title": xml_safe(article.original_title),
         "cover_image": article.cover_image,
         "summary": xml_safe(article.summary),
-        "body_html": xml_safe(article.body_html),
-        "region": article.region,
-        "topics": article.topics,
+        "body_html": body if embed_images else link_remote_images(body),
+        "region": region,
+        "topics": [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug))} for t in article.topics],
         "policy": article.policy,
         "reading_minutes": article.reading_minutes,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
     }
 
 
+def localize(site: Site, config: SiteConfig) -> Site:
+    """Dates shown in the site's time zone (Asia/Shanghai by default), whatever offset the source gave."""
+    tz = config.tz
+    from dataclasses import replace
+    articles = tuple(replace(a, published=a.published.astimezone(tz) if a.published else None,
+                             updated=a.updated.astimezone(tz) if a.updated else None) for a in site.articles)
+    return replace(site, articles=articles, by_id={a.id: a for a in articles})
+
+
+TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
+TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
+
+
 def plan(site: Site, config: SiteConfig) -> list[OutputSpec]:
-    """Every page the site consists of, with the data each shows."""
+    """Every templated page of the site, with the data each shows."""
+    site = localize(site, config)
     links = Links(config)
-    views = {a.id: article_view(a, links) for a in site.articles}
-    common = {"site": _site_view(config), "links": links}
-    specs = listing_specs(site.index_pages, "", None, views, common, links)
+    term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
+    embed = config.remote_images == "embed"
+    views = {a.id: article_view(a, links, term_urls, embed) for a in site.articles}
+    common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
+    specs = listing_specs(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
     if site.other_pages:
-        specs += listing_specs(site.other_pages, "other/", "其他（非政策）文章", views, common, links)
+        specs += listing_specs(site.other_pages, "other/", views, common, links, heading="其他（非政策）文章")
+    specs += _article_specs(site, views, common, links, config)
+    specs += _term_specs(site, views, common, links)
+    specs.append(OutputSpec("regions/index.html", "regions.html", {
+        **common, "nav": "regions", "terms": [_term_view(t, links) for t in site.regions],
+        "chart": region_chart_svg(site.regions, links), "chart_url": links.url("regions/chart.svg"), "canonical": links.absolute("regions/"),
+        "chart_alt": _chart_alt(site.regions)}))
+    specs.append(OutputSpec("topics/index.html", "topics.html", {
+        **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
+        "canonical": links.absolute("topics/")}))
+    specs.append(OutputSpec("archives/index.html", "archives.html", {
+        **common, "nav": "archives", "years": _years(site.months, links), "canonical": links.absolute("archives/")}))
+    if config.search:
+        specs.append(OutputSpec("search/index.html", "search.html", {
+            **common, "nav": "search", "canonical": links.absolute("search/")}))
+    specs.append(OutputSpec("404.html", "404.html", {**common, "canonical": links.absolute("404.html")}))
+    return specs
+
+
+def _article_specs(site: Site, views, common, links: Links, config: SiteConfig) -> list[OutputSpec]:
+    specs = []
     ordered = site.articles
     for position, article in enumerate(ordered):
         view = views[article.id]
@@ -120,21 +153,34 @@ def plan(site: Site, config: SiteConfig) -> list[OutputSpec]:
             **common, "article": view,
             "newer": views[ordered[position - 1].id] if position > 0 else None,
             "older": views[ordered[position + 1].id] if position + 1 < len(ordered) else None,
+            "related": [views[i] for i in site.related.get(article.id, ())],
             "canonical": view["absolute_url"],
             "json_ld": _json_ld(view, config),
         }))
-    specs.append(OutputSpec("404.html", "404.html", {**common, "canonical": links.absolute("404.html")}))
     return specs
 
 
-def listing_specs(pages, prefix: str, heading: str | None, views: dict[str, dict[str, Any]],
-                  common: dict[str, Any], links: Links) -> list[OutputSpec]:
+def _term_specs(site: Site, views, common, links: Links) -> list[OutputSpec]:
+    specs = []
+    for term in site.regions + site.topics + site.months:
+        feeds = [] if term.kind == "month" else _term_feeds(term, links)
+        nav = {"region": "regions", "topic": "topics", "month": "archives"}[term.kind]
+        heading = term.name if term.kind != "topic" else f"主题：{term.name}"
+        specs += listing_specs(term.pages, term.url_path, views,
+                               {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds,
+                                "term": _term_view(term, links)}, links, heading=heading)
+    return specs
+
+
+def listing_specs(pages: tuple[Page, ...], prefix: str, views: dict[str, dict[str, Any]],
+                  common: dict[str, Any], links: Links, *, heading: str | None) -> list[OutputSpec]:
     """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/."""
     specs = []
     for page in pages:
         rel = prefix + ("" if page.number == 1 else f"page/{page.number}/")
         specs.append(OutputSpec(rel + "index.html", "index.html", {
-            **common, "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
+            "term": None, "term_feeds": [], **common,
+            "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
             "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
             "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
             "canonical": links.absolute(rel),
@@ -142,28 +188,77 @@ def listing_specs(pages, prefix: str, heading: str | None, views: dict[str, dict
     return specs
 
 
-def _site_view(config: SiteConfig) -> dict[str, str]:
-    return {"title": config.title, "description": config.description, "language": config.language,
-            "base_url": config.base_url}
+def _term_view(term: Term, links: Links) -> dict[str, Any]:
+    return {"kind": term.kind, "slug": term.slug, "name": term.name, "count": len(term.article_ids),
+            "url": links.url(term.url_path)}
+
+
+def _site_feeds(links: Links) -> list[dict[str, str]]:
+    return [{"title": "RSS", "type": "application/rss+xml", "url": links.url("rss.xml")},
+            {"title": "Atom", "type": "application/atom+xml", "url": links.url("atom.xml")},
+            {"title": "JSON Feed", "type": "application/feed+json", "url": links.url("feed.json")}]
+
+
+def _term_feeds(term: Term, links: Links) -> list[dict[str, str]]:
+    return [{"title": f"{term.name} RSS", "type": "application/rss+xml", "url": links.url(term.url_path + "rss.xml")},
+            {"title": f"{term.name} Atom", "type": "application/atom+xml", "url": links.url(term.url_path + "atom.xml")}]
+
+
+def _years(months: tuple[Term, ...], links: Links) -> list[dict[str, Any]]:
+    years: dict[str, list[dict[str, Any]]] = {}
+    for term in months:
+        year, month = term.slug.split("/")
+        years.setdefault(year, []).append({"month": int(month), "name": term.name, "count": len(term.article_ids),
+                                           "url": links.url(term.url_path)})
+    return [{"year": y, "months": ms, "count": sum(m["count"] for m in ms)} for y, ms in years.items()]
+
+
+def _chart_alt(regions: tuple[Term, ...]) -> str:
+    return "；".join(f"{t.name} {len(t.article_ids)} 篇" for t in regions) or "暂无文章"
+
+
+def _site_view(config: SiteConfig) -> dict[str, Any]:
+    return {"title": xml_safe(config.title), "description": xml_safe(config.description), "language": config.language,
+            "base_url": config.base_url, "search": config.search}
 
 
 def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": view["title"],
-                            "url": view["absolute_url"], "inLanguage": config.language}
+                            "url": view["absolute_url"], "mainEntityOfPage": view["absolute_url"],
+                            "inLanguage": config.language}
     if view["iso_date"]:
         data["datePublished"] = view["iso_date"]
+        data["dateModified"] = view["iso_updated"]
     if view["author"]:
         data["author"] = {"@type": "Person", "name": view["author"]}
     if view["outlet"]:
         data["publisher"] = {"@type": "Organization", "name": view["outlet"]}
     if view["cover_image"]:
         data["image"] = view["cover_image"]
+    if view["summary"]:
+        data["description"] = view["summary"]
+    if view["origin_url"]:
+        data["isBasedOn"] = view["origin_url"]
     return data
 
 
 def render(specs: list[OutputSpec], env: jinja2.Environment) -> Iterator[tuple[str, str]]:
     for spec in specs:
         yield spec.path, env.get_template(spec.template).render(**spec.context)
+
+
+def documents(site: Site, config: SiteConfig) -> list[Document]:
+    """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart."""
+    from generator.render.feeds import feed_documents
+    from generator.render.sitemap import robots_txt, sitemap_documents
+
+    site = localize(site, config)
+    links = Links(config)
+    docs = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
+    docs += feed_documents(site, config, links)
+    docs += sitemap_documents(site, config, links)
+    docs.append(Document("robots.txt", robots_txt(links).encode("utf-8")))
+    return docs
 
 
 def static_files(config: SiteConfig) -> list[tuple[str, Path]]:

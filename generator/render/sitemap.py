@@ -1,0 +1,78 @@
+"""sitemap.xml (an index of sitemap-N.xml files above 50,000 URLs) and robots.txt.
+
+`lastmod` is the date of the newest article a page shows, never the build time, so an
+unchanged site gives an unchanged sitemap and crawlers are not sent back for nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from generator.config import SiteConfig
+from generator.model import Article, Site
+from generator.render.links import Links
+
+MAX_URLS = 50_000
+_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[str, datetime | None]]:
+    """(absolute URL, lastmod) for every page worth indexing, in a stable order."""
+    def newest(ids) -> datetime | None:
+        return max((_changed(site.by_id[i]) for i in ids if site.by_id[i].published), default=None)
+
+    entries: list[tuple[str, datetime | None]] = []
+    for page in site.index_pages:
+        entries.append((links.absolute("" if page.number == 1 else f"page/{page.number}/"), newest(page.article_ids)))
+    for page in site.other_pages:
+        entries.append((links.absolute("other/" + ("" if page.number == 1 else f"page/{page.number}/")),
+                        newest(page.article_ids)))
+    for article in site.articles:
+        entries.append((links.absolute(article.url_path), _changed(article) if article.published else None))
+    everything = newest(site.listed)
+    for folder, terms in (("regions/", site.regions), ("topics/", site.topics), ("archives/", site.months)):
+        entries.append((links.absolute(folder), everything))
+        for term in terms:
+            for page in term.pages:
+                rel = term.url_path + ("" if page.number == 1 else f"page/{page.number}/")
+                entries.append((links.absolute(rel), newest(page.article_ids)))
+    return entries
+
+
+def _changed(article: Article) -> datetime:
+    return article.updated or article.published
+
+
+def sitemap_documents(site: Site, config: SiteConfig, links: Links):
+    """sitemap.xml, split into sitemap-1.xml ... under an index when there are too many URLs."""
+    from generator.render import Document
+
+    entries = sitemap_entries(site, config, links)
+    if len(entries) <= MAX_URLS:
+        return [Document("sitemap.xml", _urlset(entries))]
+    docs, index = [], []
+    for n, start in enumerate(range(0, len(entries), MAX_URLS), 1):
+        chunk = entries[start:start + MAX_URLS]
+        docs.append(Document(f"sitemap-{n}.xml", _urlset(chunk)))
+        index.append((links.absolute(f"sitemap-{n}.xml"), max((d for _, d in chunk if d), default=None)))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_NS}">']
+    lines += [f"<sitemap><loc>{escape(url)}</loc>{_lastmod(d)}</sitemap>" for url, d in index]
+    lines.append("</sitemapindex>\n")
+    docs.append(Document("sitemap.xml", "\n".join(lines).encode("utf-8")))
+    return docs
+
+
+def _urlset(entries: list[tuple[str, datetime | None]]) -> bytes:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{_NS}">']
+    lines += [f"<url><loc>{escape(url)}</loc>{_lastmod(d)}</url>" for url, d in entries]
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _lastmod(when: datetime | None) -> str:
+    return f"<lastmod>{when.isoformat(timespec='seconds')}</lastmod>" if when else ""
+
+
+def robots_txt(links: Links) -> str:
+    """Allow everything and name the sitemap (robots.txt only counts at a host's root: copy it there)."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {links.absolute('sitemap.xml')}\n"

@@ -1,0 +1,92 @@
+"""The index stage: region, topic and month listings, and related articles."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
+
+from generator.index import build_site, related_articles
+from generator.model import Article, RegionRef, TopicRef
+from tests.conftest import SHANGHAI
+
+CHONGQING = RegionRef("chongqing", "重庆")
+GUANGDONG = RegionRef("guangdong", "广东")
+JOBS = TopicRef("employment-aid", "就业帮扶")
+PENSION = TopicRef("pension", "养老保险")
+
+
+def make(n: int, when: datetime | None, region=None, topics=(), policy=True) -> Article:
+    return Article(
+        id=f"id{n:03d}", slug=f"a{n}", source=PurePosixPath(f"content/{n}.md"), kind="frontmatter",
+        title=f"标题{n}", published=when, updated=None, origin_url=None, outlet=None, author=None, editor=None,
+        original_title=None, cover_image=None, body_html="<p>正文</p>", text="正文", summary="", region=region,
+        regions=(), region_evidence=(), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
+        removed=(), digest=f"d{n}")
+
+
+BASE = datetime(2024, 3, 1, 12, tzinfo=SHANGHAI)
+
+
+def test_terms_group_listed_articles_newest_first_biggest_first():
+    articles = [make(1, BASE, CHONGQING, [JOBS]), make(2, BASE + timedelta(days=1), CHONGQING, [JOBS, PENSION]),
+                make(3, BASE + timedelta(days=2), GUANGDONG, [PENSION]), make(4, None, None, [JOBS])]
+    site, _ = build_site(articles, 10)
+    assert [(t.slug, t.name, t.article_ids) for t in site.regions] == [
+        ("chongqing", "重庆", ("id002", "id001")), ("guangdong", "广东", ("id003",))]
+    assert [(t.slug, len(t.article_ids)) for t in site.topics] == [("employment-aid", 3), ("pension", 2)]
+    assert site.regions[0].url_path == "regions/chongqing/" and site.topics[1].url_path == "topics/pension/"
+
+
+def test_months_are_counted_in_the_site_time_zone():
+    # 2024-03-31 20:00 UTC is already April 1st in Shanghai.
+    late = make(1, datetime(2024, 3, 31, 20, tzinfo=timezone.utc))
+    early = make(2, datetime(2024, 3, 5, 8, tzinfo=timezone.utc))
+    site, _ = build_site([late, early], 10, tz=SHANGHAI)
+    assert [(t.slug, t.name, t.article_ids) for t in site.months] == [
+        ("2024/04", "2024年4月", ("id001",)), ("2024/03", "2024年3月", ("id002",))]
+    assert site.months[0].url_path == "archives/2024/04/"
+    utc_site, _ = build_site([late, early], 10, tz=timezone.utc)
+    assert [t.slug for t in utc_site.months] == ["2024/03"]
+
+
+def test_term_listings_are_paginated():
+    articles = [make(i, BASE + timedelta(hours=i), CHONGQING) for i in range(5)]
+    site, _ = build_site(articles, 2)
+    pages = site.regions[0].pages
+    assert [p.number for p in pages] == [1, 2, 3] and pages[0].article_ids == ("id004", "id003")
+
+
+def test_separate_non_policy_articles_stay_off_term_listings():
+    articles = [make(1, BASE, CHONGQING), make(2, BASE, CHONGQING, policy=False)]
+    site, _ = build_site(articles, 10, non_policy="separate")
+    assert site.regions[0].article_ids == ("id001",) and site.listed == ("id001",)
+
+
+def test_related_prefers_shared_topics_and_region_then_nearness_in_time():
+    a = make(1, BASE, CHONGQING, [JOBS, PENSION])
+    b = make(2, BASE - timedelta(days=30), CHONGQING, [JOBS, PENSION])  # shares three listings
+    c = make(3, BASE - timedelta(days=1), GUANGDONG, [JOBS])  # shares one, but closer in time
+    d = make(4, BASE - timedelta(days=2), GUANGDONG, [])  # shares nothing
+    site, _ = build_site([a, b, c, d], 10)
+    assert site.related["id001"] == ("id002", "id003")
+    assert "id001" not in site.related["id001"]
+    assert site.related["id004"] == ("id003",)  # only the region is shared
+
+
+def test_related_looks_only_at_neighbours_so_it_scales():
+    articles = [make(i, BASE - timedelta(hours=i), CHONGQING, [JOBS]) for i in range(2000)]
+    site, _ = build_site(articles, 10)
+    ids = [a.id for a in site.articles]
+    related = related_articles(list(site.articles), site.regions + site.topics)
+    assert len(related) == 2000 and all(len(r) == 5 for r in related.values())
+    # the nearest neighbours in time come first
+    assert related[ids[100]] == (ids[99], ids[101], ids[98], ids[102], ids[97])
+
+
+def test_national_counts_less_than_a_province():
+    national = RegionRef("national", "全国")
+    a = make(1, BASE, national, [JOBS])
+    b = make(2, BASE - timedelta(days=1), national, [])
+    c = make(3, BASE - timedelta(days=9), CHONGQING, [JOBS])
+    site, _ = build_site([a, b, c, make(4, BASE - timedelta(days=10), CHONGQING, [JOBS])], 10)
+    assert site.related["id003"] == ("id004", "id001")  # province + topic beats topic alone
+    assert site.related["id001"] == ("id003", "id004", "id002")  # a shared topic beats sharing 全国
