@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
+from generator.cache import ArticleCache, pipeline_key
 from generator.clean import clean_doc
 from generator.clean.rules import RuleSet, load_rules
 from generator.config import SiteConfig
@@ -16,7 +19,8 @@ from generator.enrich.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 from generator.index import build_site
 from generator.load import discover, load_path
 from generator.model import Article
-from generator.render import documents, make_environment, plan, render, static_files
+from generator.manifest import Manifest, forget_manifest, inputs_key, load_manifest, output_identity, save_manifest
+from generator.render import context_fingerprint, documents, make_environment, plan, static_files, template_key, theme_dirs
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
 from generator.write import StagedWriter, WriteError
 
@@ -38,6 +42,10 @@ class BuildResult:
     seconds: float
     diagnostics: tuple[Diagnostic, ...]
     written: bool
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    cached: int = 0  # articles taken from the cache
+    unchanged: bool = False  # no input changed since the last build: nothing was written
+    reused: int = 0  # pages whose published file was kept because nothing they show changed
 
 
 def make_pipeline(config: SiteConfig) -> Pipeline:
@@ -48,12 +56,24 @@ def make_pipeline(config: SiteConfig) -> Pipeline:
     return Pipeline(config, rules, taxonomy)
 
 
-def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline) -> tuple[Article | None, list[Diagnostic]]:
-    """One file through load, clean and enrich; bad input becomes one diagnostic, never a traceback."""
+STAGES = ("load", "clean", "enrich")
+
+
+def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline,
+                 times: dict[str, float] | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    """One file through load, clean and enrich; bad input becomes one diagnostic, never a traceback.
+
+    `times` (when given) accumulates the seconds spent in each stage, for the benchmark.
+    """
+    clock = time.perf_counter
     try:
+        t0 = clock()
         raw = load_path(path, display, pipeline.config.tz)
-        article = enrich(clean_doc(raw, pipeline.rules), pipeline.taxonomy,
-                         summary_length=pipeline.config.summary_length)
+        t1 = clock()
+        clean = clean_doc(raw, pipeline.rules)
+        t2 = clock()
+        article = enrich(clean, pipeline.taxonomy, summary_length=pipeline.config.summary_length)
+        t3 = clock()
     except LoadError as exc:
         return None, [error(display, exc.message, exc.line)]
     except RecursionError:
@@ -61,14 +81,24 @@ def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline) -> tupl
     except Exception as exc:  # noqa: BLE001 - a bug must cost one file, not the whole build
         reason = (str(exc).splitlines() or [""])[0]
         return None, [error(display, f"internal error, please report it: {type(exc).__name__}: {reason}")]
+    if times is not None:
+        times["load"] += t1 - t0
+        times["clean"] += t2 - t1
+        times["enrich"] += t3 - t2
     notes = [warning(display, w) for w in article.warnings]
     return article, notes
 
 
 def build(config: SiteConfig, *, strict: bool = False,
-          progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None) -> BuildResult:
-    """Build the whole site into a staging folder and swap it in only when everything worked."""
+          progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
+          jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+    """Build the whole site into a staging folder and swap it in only when everything worked.
+
+    Unchanged files come from the article cache (.cache/ beside site.toml); the rest are
+    processed over `jobs` worker processes (default: one per core).
+    """
     started = time.perf_counter()
+    timings: dict[str, float] = {}
     pipeline = make_pipeline(config)
     source = config.source_dir
     diagnostics: list[Diagnostic] = []
@@ -77,52 +107,259 @@ def build(config: SiteConfig, *, strict: bool = False,
         return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
     files, problems = discover(source)
     diagnostics += problems
+    inputs = inputs_key(config, files, theme_dirs(config)[0])
+    previous = load_manifest(config) if use_cache else None
+    if previous is not None and not previous.describes(config.output_dir):
+        previous = None
+    if previous is not None and previous.inputs == inputs:
+        return _unchanged(previous, strict, time.perf_counter() - started)
+    content_key = article_cache_key(config)
+    cache = ArticleCache.open(cache_path(config) if use_cache else None, content_key)
+    mark = time.perf_counter()
+    results, stage_times = process_files(files, source, pipeline, cache, jobs=jobs, progress=progress)
+    timings["process"] = time.perf_counter() - mark
+    timings.update(stage_times)
     articles: list[Article] = []
     skipped = len(problems)
-    iterator = progress(files, len(files)) if progress else files
-    for path in iterator:
-        display = PurePosixPath(source.name, path.relative_to(source).as_posix())
-        article, notes = process_file(path, display, pipeline)
+    for article, notes in results:
         diagnostics += notes
         if article is None:
             skipped += 1
         else:
             articles.append(article)
+    mark = time.perf_counter()
     site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
+    timings["index"] = time.perf_counter() - mark
     diagnostics += slug_notes
     if strict and any(d.level == "error" for d in diagnostics):
-        return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False)
-    pages = write_site(site, config)
-    return BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True)
+        return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False,
+                           timings, cache.hits)
+    forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
+    pages, reused, page_records = write_site(site, config, timings, jobs=jobs, previous=previous,
+                                             content_key=content_key)
+    cache.save()
+    result = BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True,
+                         timings, cache.hits, reused=reused)
+    save_manifest(config, Manifest(inputs, output_identity(config.output_dir), page_records,
+                                   {"articles": result.articles, "pages": pages, "skipped": skipped},
+                                   result.diagnostics))
+    return result
 
 
-def write_site(site, config: SiteConfig) -> int:
+def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:
+    """The result of a build whose inputs are all as the last build left them: the same site."""
+    summary, diagnostics = previous.summary, previous.diagnostics
+    written = not (strict and any(d.level == "error" for d in diagnostics))
+    return BuildResult(summary.get("articles", 0), 0, summary.get("skipped", 0), seconds, diagnostics, written,
+                       {"total": seconds}, summary.get("articles", 0), unchanged=True)
+
+
+def cache_path(config: SiteConfig) -> Path:
+    return Path(config.root) / ".cache" / "digest" / f"articles-{_safe_name(config.source)}.pickle"
+
+
+def _safe_name(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def article_cache_key(config: SiteConfig) -> str:
+    """Everything besides the file itself that decides what an article becomes."""
+    root = Path(config.root)
+
+    def content(rel: str) -> str:
+        if not rel:
+            return ""
+        try:
+            return hashlib.sha256((root / rel).read_bytes()).hexdigest()
+        except OSError:
+            return "unreadable"
+    return pipeline_key(content(config.rules), content(config.taxonomy), config.timezone, config.summary_length)
+
+
+# The pipeline of the current build, inherited by forked workers (never pickled per item).
+_WORKER_PIPELINE: Pipeline | None = None
+PARALLEL_MIN_FILES = 64
+CHUNK = 32
+
+
+def process_files(files: list[Path], source: Path, pipeline: Pipeline, cache: ArticleCache, *,
+                  jobs: int | None = None, progress=None) -> tuple[list[tuple[Article | None, list[Diagnostic]]], dict[str, float]]:
+    """Every file's (article, diagnostics) in file order: from the cache, or processed in parallel."""
+    global _WORKER_PIPELINE
+    displays = [PurePosixPath(source.name, path.relative_to(source).as_posix()) for path in files]
+    results: list[tuple[Article | None, list[Diagnostic]] | None] = [None] * len(files)
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        entry = cache.lookup(str(displays[i]), path)
+        if entry is None:
+            todo.append(i)
+        else:
+            results[i] = (entry.article, list(entry.diagnostics))
+    times = {stage: 0.0 for stage in STAGES}
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_MIN_FILES))
+    items = [(str(files[i]), str(displays[i])) for i in todo]
+    if workers > 1:
+        _WORKER_PIPELINE = pipeline
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                chunks = [items[n:n + CHUNK] for n in range(0, len(items), CHUNK)]
+                done = pool.imap(_process_chunk, chunks)
+                processed = [r for chunk in _progress(done, len(chunks), progress) for r in chunk]
+        finally:
+            _WORKER_PIPELINE = None
+    else:
+        processed = [_process_one(item, pipeline) for item in _progress(items, len(items), progress)]
+    for i, (article, notes, spent) in zip(todo, processed):
+        results[i] = (article, notes)
+        for stage in STAGES:
+            times[stage] += spent.get(stage, 0.0)
+        cache.store(str(displays[i]), files[i], article.digest if article else None, article, tuple(notes))
+    cache.keep_only({str(d) for d in displays})
+    return [r for r in results if r is not None], times
+
+
+def _progress(iterable, total: int, progress):
+    return progress(iterable, total) if progress else iterable
+
+
+def _process_one(item: tuple[str, str], pipeline: Pipeline):
+    times = {stage: 0.0 for stage in STAGES}
+    article, notes = process_file(Path(item[0]), PurePosixPath(item[1]), pipeline, times)
+    return article, notes, times
+
+
+def _process_chunk(items: list[tuple[str, str]]):
+    assert _WORKER_PIPELINE is not None
+    return [_process_one(item, _WORKER_PIPELINE) for item in items]
+
+
+def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None, *, jobs: int | None = None,
+               previous: Manifest | None = None, content_key: str = "") -> tuple[int, int, dict[str, tuple[str, str]]]:
     """Render every planned page, feeds and static files through one staged writer.
 
-    The search index is built inside the staging folder, so the site and its index
-    are swapped in together or not at all.
+    A page whose fingerprint matches the previous build's is not rendered: its published
+    file is hard-linked into the staging folder (its bytes are not rewritten). The rest
+    are rendered by forked workers that share the planned site (nothing is pickled per
+    page). The search index is built inside the staging folder too, so the site and its
+    index are swapped in together or not at all.
+
+    Returns (files written, pages reused, {page path: (fingerprint, sha256)}).
     """
+    timings = timings if timings is not None else {}
+    clock = time.perf_counter
     env = make_environment(config)
     writer = StagedWriter(config.output_dir)
     try:
-        count = 0
-        pages_digest = hashlib.sha256()
-        for rel, text in render(plan(site, config), env):
-            writer.write_text(rel, text)
-            pages_digest.update(f"{rel}\0{text}\0".encode("utf-8", "surrogatepass"))
-            count += 1
+        mark = clock()
+        specs = plan(site, config, content_key)
+        targets = [writer._target(spec.path) for spec in specs]  # refuses unsafe and duplicate paths
+        timings["plan"] = clock() - mark
+        mark = clock()
+        key = template_key(config)
+        fingerprints = [context_fingerprint(key, spec.template, spec.context) for spec in specs]
+        digests: list[str | None] = [None] * len(specs)
+        todo = []
+        for i, spec in enumerate(specs):
+            old = previous.pages.get(spec.path) if previous else None
+            if old and old[0] == fingerprints[i] and _reuse(config.output_dir / spec.path, targets[i]):
+                digests[i] = old[1]
+            else:
+                todo.append(i)
+        timings["fingerprint"] = clock() - mark
+        mark = clock()
+        for i, digest in zip(todo, render_pages(specs, targets, env, todo, jobs)):
+            digests[i] = digest
+        timings["render"] = clock() - mark
+        mark = clock()
+        count = len(todo)
         for document in documents(site, config):
-            writer.write_bytes(document.path, document.data)
-            count += 1
+            if not _reuse_if_same(config.output_dir / document.path, document.data, writer, document.path):
+                writer.write_bytes(document.path, document.data)
+                count += 1
         for rel, path in static_files(config):
-            writer.copy_file(f"static/{rel}", path)
+            if not _reuse_if_same(config.output_dir / "static" / rel, None, writer, f"static/{rel}", path):
+                writer.copy_file(f"static/{rel}", path)
+        timings["feeds"] = clock() - mark
         if config.search:
+            mark = clock()
+            pages_digest = hashlib.sha256("\n".join(f"{s.path} {d}" for s, d in zip(specs, digests)).encode())
             write_search_index(writer, config, pages_digest.hexdigest())
+            timings["search"] = clock() - mark
+        mark = clock()
         writer.commit()
+        timings["commit"] = clock() - mark
     except BaseException:
         writer.abort()
         raise
-    return count
+    records = {spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)}
+    return count, len(specs) - len(todo), records
+
+
+def _reuse(published: Path, target: Path) -> bool:
+    """Hard-link an unchanged published page into the staging folder (False: render it instead)."""
+    try:
+        os.link(published, target)
+        return True
+    except OSError:
+        return False
+
+
+def _reuse_if_same(published: Path, data: bytes | None, writer: StagedWriter, rel: str,
+                   source: Path | None = None) -> bool:
+    """Keep the published file (same inode, same mtime: deploy tools that sync by mtime skip it)
+    when its bytes are exactly what this build would write."""
+    try:
+        if published.stat().st_size != (len(data) if data is not None else source.stat().st_size):
+            return False
+        if published.read_bytes() != (data if data is not None else source.read_bytes()):
+            return False
+    except OSError:
+        return False
+    target = writer._target(rel)
+    if not _reuse(published, target):
+        try:
+            target.write_bytes(data if data is not None else source.read_bytes())
+        except OSError as exc:
+            raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+    return True
+
+
+_RENDER_JOB: tuple | None = None  # (specs, targets, env) of the current build, inherited by forked workers
+RENDER_CHUNK = 64
+
+
+def render_pages(specs, targets: list[Path], env, indices: list[int], jobs: int | None = None) -> list[str]:
+    """Render the specs at `indices` to their reserved targets; returns each page's sha256, in order."""
+    global _RENDER_JOB
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(indices) // 256))
+    if workers <= 1:
+        return _render_some(indices, specs, targets, env)
+    _RENDER_JOB = (specs, targets, env)
+    try:
+        chunks = [indices[n:n + RENDER_CHUNK] for n in range(0, len(indices), RENDER_CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [d for chunk in pool.imap(_render_chunk, chunks) for d in chunk]
+    finally:
+        _RENDER_JOB = None
+
+
+def _render_chunk(indices: list[int]) -> list[str]:
+    assert _RENDER_JOB is not None
+    return _render_some(indices, *_RENDER_JOB)
+
+
+def _render_some(indices: list[int], specs, targets: list[Path], env) -> list[str]:
+    digests = []
+    for i in indices:
+        spec = specs[i]
+        data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
+        try:
+            targets[i].write_bytes(data)
+        except OSError as exc:
+            raise WriteError(f"cannot write {spec.path}: {exc.strerror or exc}") from None
+        digests.append(hashlib.sha256(data).hexdigest())
+    return digests
 
 
 def write_search_index(writer: StagedWriter, config: SiteConfig, pages_digest: str) -> None:

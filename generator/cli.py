@@ -52,8 +52,12 @@ def main() -> None:
 @click.option("--base-url", help="Public URL of the site, e.g. https://example.org/digest/.")
 @click.option("--strict", is_flag=True, help="Exit 1 and leave output/ untouched if any file has an error.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (and the /search/ page).")
+@click.option("--jobs", type=click.IntRange(1, 256), help="Worker processes (default: one per CPU core).")
+@click.option("--no-cache", is_flag=True, help="Process every article again, ignoring .cache/.")
+@click.option("--timings", "timings_path", type=click.Path(dir_okay=False), hidden=True,
+              help="Write seconds per stage as JSON to this file (for benchmarks).")
 def build(source: str | None, output: str | None, config_path: str | None, base_url: str | None, strict: bool,
-          no_search: bool) -> None:
+          no_search: bool, jobs: int | None, no_cache: bool, timings_path: str | None) -> None:
     """Build the site into the output folder (atomically: a failed build keeps the old site)."""
     from generator.build import build as run_build
     from generator.search import SearchError
@@ -63,7 +67,7 @@ def build(source: str | None, output: str | None, config_path: str | None, base_
                      search=False if no_search else None)
     _pipeline(config)
     try:
-        result = run_build(config, strict=strict, progress=_progress_bar)
+        result = run_build(config, strict=strict, progress=_progress_bar, jobs=jobs, use_cache=not no_cache)
     except WriteError as exc:
         _fail(f"{exc}; the previous site in {config.output_dir} is unchanged")
         return
@@ -79,7 +83,15 @@ def build(source: str | None, output: str | None, config_path: str | None, base_
     if not result.written:
         click.echo(f"build failed: {errors} error(s); {config.output_dir} left untouched", err=True)
         sys.exit(1)
-    click.echo(f"built {result.articles} articles, {result.pages} pages, skipped {result.skipped}, "
+    if timings_path:
+        Path(timings_path).write_text(json.dumps({**result.timings, "total": result.seconds,
+                                                  "cached": result.cached}), encoding="utf-8")
+    if result.unchanged:
+        click.echo(f"nothing changed: {result.articles} articles, skipped {result.skipped}, "
+                   f"{result.seconds:.2f} s; {config.output_dir} left as it was", err=True)
+        return
+    reused = f" ({result.reused} unchanged kept)" if result.reused else ""
+    click.echo(f"built {result.articles} articles, {result.pages} pages{reused}, skipped {result.skipped}, "
                f"{result.seconds:.2f} s -> {config.output_dir}", err=True)
 
 

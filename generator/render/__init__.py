@@ -16,12 +16,13 @@ import jinja2
 from generator.config import SiteConfig
 from generator.model import Article, Page, Site, Term
 from generator.render.chart import region_chart_svg
+from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
 from generator.render.images import link_remote_images
 from generator.render.links import Links
 from generator.render.safety import json_for_script, xml_safe
 
-__all__ = ["Document", "Links", "OutputSpec", "documents", "make_environment", "plan", "render",
-           "static_files", "xml_safe"]
+__all__ = ["Document", "Links", "OutputSpec", "context_fingerprint", "documents", "make_environment", "plan",
+           "render", "static_files", "template_key", "xml_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,14 @@ def theme_dirs(config: SiteConfig) -> tuple[Path, Path]:
     raise FileNotFoundError(f"theme {config.theme!r} not found (looked in {root / 'themes'} and {bundled.parent})")
 
 
+def template_key(config: SiteConfig) -> str:
+    """What every page's bytes depend on besides its context: the templates and the render code."""
+    from generator.cache import code_version
+
+    theme, root = theme_dirs(config)
+    return f"{code_version()}-{files_key([theme / 'templates', root / 'templates'])}"
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Site templates override the theme's; `{% extends "theme/x.html" %}` reaches the theme copy."""
     theme, root = theme_dirs(config)
@@ -69,14 +78,23 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 
 def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str], str],
-                 embed_images: bool = False) -> dict[str, Any]:
-    """What a template may know about an article: plain values, already made safe for XML."""
+                 embed_images: bool = False, content_key: str = "") -> dict[str, Any]:
+    """What a template may know about an article: plain values, already made safe for XML.
+
+    `_fp` identifies everything the view shows (see render.fingerprint): the source
+    file's digest under the article cache's key, the URLs it links to, the options.
+    """
     body = xml_safe(article.body_html)
     region = None
     if article.region:
         region = {"name": article.region.name, "slug": article.region.slug,
                   "url": term_urls.get(("region", article.region.slug))}
+    topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug))} for t in article.topics]
+    fingerprint = view_fingerprint(article.digest, content_key, article.id, article.slug, region, topics,
+                                   embed_images, links.base, links.absolute_base,
+                                   article.published.utcoffset() if article.published else None)
     return {
+        "_fp": fingerprint,
         "id": article.id,
         "title": xml_safe(article.title),
         "url": links.url(article.url_path),
@@ -95,7 +113,7 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
         "summary": xml_safe(article.summary),
         "body_html": body if embed_images else link_remote_images(body),
         "region": region,
-        "topics": [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug))} for t in article.topics],
+        "topics": topics,
         "policy": article.policy,
         "reading_minutes": article.reading_minutes,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
@@ -115,13 +133,17 @@ TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
 TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
 
 
-def plan(site: Site, config: SiteConfig) -> list[OutputSpec]:
-    """Every templated page of the site, with the data each shows."""
+def plan(site: Site, config: SiteConfig, content_key: str = "") -> list[OutputSpec]:
+    """Every templated page of the site, with the data each shows.
+
+    `content_key` is the article cache's key: with it, view fingerprints tell whether a
+    page changed since the last build without rendering it.
+    """
     site = localize(site, config)
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
     embed = config.remote_images == "embed"
-    views = {a.id: article_view(a, links, term_urls, embed) for a in site.articles}
+    views = {a.id: article_view(a, links, term_urls, embed, content_key) for a in site.articles}
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
     specs = listing_specs(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
     if site.other_pages:
