@@ -20,7 +20,7 @@ from generator.index import build_site
 from generator.load import discover, load_path
 from generator.model import Article
 from generator.manifest import Manifest, forget_manifest, inputs_key, load_manifest, output_identity, save_manifest
-from generator.render import context_fingerprint, documents, make_environment, plan, static_files, template_key, theme_dirs
+from generator.render import LazyDocument, context_fingerprint, documents, make_environment, plan, static_files, template_key, theme_dirs
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
 from generator.write import StagedWriter, WriteError
 
@@ -97,53 +97,94 @@ def build(config: SiteConfig, *, strict: bool = False,
     Unchanged files come from the article cache (.cache/ beside site.toml); the rest are
     processed over `jobs` worker processes (default: one per core).
     """
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    pipeline = make_pipeline(config)
-    source = config.source_dir
-    diagnostics: list[Diagnostic] = []
-    if not source.is_dir():
-        diagnostics.append(error(source, "source folder does not exist"))
-        return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
-    files, problems = discover(source)
-    diagnostics += problems
-    inputs = inputs_key(config, files, theme_dirs(config)[0])
-    previous = load_manifest(config) if use_cache else None
-    if previous is not None and not previous.describes(config.output_dir):
-        previous = None
-    if previous is not None and previous.inputs == inputs:
-        return _unchanged(previous, strict, time.perf_counter() - started)
-    content_key = article_cache_key(config)
-    cache = ArticleCache.open(cache_path(config) if use_cache else None, content_key)
-    mark = time.perf_counter()
-    results, stage_times = process_files(files, source, pipeline, cache, jobs=jobs, progress=progress)
-    timings["process"] = time.perf_counter() - mark
-    timings.update(stage_times)
-    articles: list[Article] = []
-    skipped = len(problems)
-    for article, notes in results:
-        diagnostics += notes
-        if article is None:
-            skipped += 1
-        else:
-            articles.append(article)
-    mark = time.perf_counter()
-    site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
-    timings["index"] = time.perf_counter() - mark
-    diagnostics += slug_notes
-    if strict and any(d.level == "error" for d in diagnostics):
-        return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False,
-                           timings, cache.hits)
-    forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
-    pages, reused, page_records = write_site(site, config, timings, jobs=jobs, previous=previous,
-                                             content_key=content_key)
-    cache.save()
-    result = BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True,
-                         timings, cache.hits, reused=reused)
-    save_manifest(config, Manifest(inputs, output_identity(config.output_dir), page_records,
-                                   {"articles": result.articles, "pages": pages, "skipped": skipped},
-                                   result.diagnostics))
-    return result
+    return Builder(config, jobs=jobs, use_cache=use_cache).build(strict=strict, progress=progress)
+
+
+class Builder:
+    """Builds one site again and again, keeping the article cache and the manifest in memory.
+
+    `digest build` uses it once; `digest serve` keeps one alive, so a rebuild after one
+    saved file does not reload the cache from disk. With `persist_cache=False` the cache
+    file is written only by `close()` (a large cache costs time to write after every save).
+    """
+
+    def __init__(self, config: SiteConfig, *, jobs: int | None = None, use_cache: bool = True,
+                 persist_cache: bool = True) -> None:
+        self.config = config
+        self.jobs = jobs
+        self.use_cache = use_cache
+        self.persist_cache = persist_cache
+        self._cache: ArticleCache | None = None
+        self._manifest: Manifest | None = None
+
+    def close(self) -> None:
+        if self._cache is not None and self.use_cache:
+            self._cache.save()
+
+    def build(self, *, strict: bool = False,
+              progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None) -> BuildResult:
+        config, started = self.config, time.perf_counter()
+        timings: dict[str, float] = {}
+        pipeline = make_pipeline(config)
+        source = config.source_dir
+        diagnostics: list[Diagnostic] = []
+        if not source.is_dir():
+            diagnostics.append(error(source, "source folder does not exist"))
+            return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
+        files, problems = discover(source)
+        diagnostics += problems
+        inputs = inputs_key(config, files, theme_dirs(config)[0])
+        previous = self._previous_manifest()
+        if previous is not None and previous.inputs == inputs:
+            return _unchanged(previous, strict, time.perf_counter() - started)
+        content_key = article_cache_key(config)
+        cache = self._article_cache(content_key)
+        mark = time.perf_counter()
+        results, stage_times = process_files(files, source, pipeline, cache, jobs=self.jobs, progress=progress)
+        timings["process"] = time.perf_counter() - mark
+        timings.update(stage_times)
+        articles: list[Article] = []
+        skipped = len(problems)
+        for article, notes in results:
+            diagnostics += notes
+            if article is None:
+                skipped += 1
+            else:
+                articles.append(article)
+        mark = time.perf_counter()
+        site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
+        timings["index"] = time.perf_counter() - mark
+        diagnostics += slug_notes
+        if strict and any(d.level == "error" for d in diagnostics):
+            return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False,
+                               timings, cache.hits)
+        forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
+        self._manifest = None
+        pages, reused, page_records = write_site(site, config, timings, jobs=self.jobs, previous=previous,
+                                                 content_key=content_key)
+        if self.persist_cache and self.use_cache:
+            cache.save()
+        result = BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True,
+                             timings, cache.hits, reused=reused)
+        self._manifest = Manifest(inputs, output_identity(config.output_dir), page_records,
+                                  {"articles": result.articles, "pages": pages, "skipped": skipped},
+                                  result.diagnostics)
+        if self.use_cache:
+            save_manifest(config, self._manifest)
+        return result
+
+    def _previous_manifest(self) -> Manifest | None:
+        if not self.use_cache:
+            return None
+        manifest = self._manifest or load_manifest(self.config)
+        return manifest if manifest is not None and manifest.describes(self.config.output_dir) else None
+
+    def _article_cache(self, key: str) -> ArticleCache:
+        if self._cache is not None and self._cache.key == key:
+            self._cache.hits = self._cache.misses = 0
+            return self._cache
+        self._cache = ArticleCache.open(cache_path(self.config) if self.use_cache else None, key)
+        return self._cache
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:
@@ -273,10 +314,20 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         timings["render"] = clock() - mark
         mark = clock()
         count = len(todo)
-        for document in documents(site, config):
-            if not _reuse_if_same(config.output_dir / document.path, document.data, writer, document.path):
+        records = {spec.path: (fingerprints[i], "") for i, spec in enumerate(specs)}
+        for document in documents(site, config, content_key):
+            if isinstance(document, LazyDocument):
+                old = previous.pages.get(document.path) if previous else None
+                records[document.path] = (document.fingerprint, "")
+                target = writer._target(document.path)
+                if old and old[0] == document.fingerprint and _reuse(config.output_dir / document.path, target):
+                    continue
+                data = document.produce()
+                if not _reuse_if_same(config.output_dir / document.path, data, writer, document.path, reserved=True):
+                    _write_reserved(target, data, document.path)
+            elif not _reuse_if_same(config.output_dir / document.path, document.data, writer, document.path):
                 writer.write_bytes(document.path, document.data)
-                count += 1
+            count += 1
         for rel, path in static_files(config):
             if not _reuse_if_same(config.output_dir / "static" / rel, None, writer, f"static/{rel}", path):
                 writer.copy_file(f"static/{rel}", path)
@@ -292,7 +343,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     except BaseException:
         writer.abort()
         raise
-    records = {spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)}
+    records.update({spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)})
     return count, len(specs) - len(todo), records
 
 
@@ -306,7 +357,7 @@ def _reuse(published: Path, target: Path) -> bool:
 
 
 def _reuse_if_same(published: Path, data: bytes | None, writer: StagedWriter, rel: str,
-                   source: Path | None = None) -> bool:
+                   source: Path | None = None, reserved: bool = False) -> bool:
     """Keep the published file (same inode, same mtime: deploy tools that sync by mtime skip it)
     when its bytes are exactly what this build would write."""
     try:
@@ -316,13 +367,17 @@ def _reuse_if_same(published: Path, data: bytes | None, writer: StagedWriter, re
             return False
     except OSError:
         return False
-    target = writer._target(rel)
+    target = writer.staging / rel if reserved else writer._target(rel)
     if not _reuse(published, target):
-        try:
-            target.write_bytes(data if data is not None else source.read_bytes())
-        except OSError as exc:
-            raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+        _write_reserved(target, data if data is not None else source.read_bytes(), rel)
     return True
+
+
+def _write_reserved(target: Path, data: bytes, rel: str) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
 
 
 _RENDER_JOB: tuple | None = None  # (specs, targets, env) of the current build, inherited by forked workers

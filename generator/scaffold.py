@@ -22,8 +22,13 @@ summary_length = 120
 # Articles that are not about policy: "publish" (listed with the rest, marked 其他),
 # "separate" (listed only on /other/) or "drop" (not published).
 non_policy = "publish"
-# Items per feed.
+# Items per feed, and the oldest item counted back from the newest article (0: no limit).
 feed_items = 50
+feed_max_age_days = 0
+# Full-text search with Pagefind (digest build --no-search skips it once).
+search = true
+# Images hosted elsewhere: "link" (no page requests another host) or "embed" (inline).
+remote_images = "link"
 # Optional files of your own, relative to this file: a topic taxonomy that extends
 # (or replaces) the shipped one, and cleaning rules that extend the shipped ones.
 taxonomy = ""

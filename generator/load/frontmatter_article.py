@@ -50,9 +50,8 @@ def load_frontmatter_article(text: str, source: PurePosixPath, tz: tzinfo, diges
     )
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as text (we parse them, with clear errors) and
-    refuses duplicate keys instead of silently keeping the last one."""
+class _RefuseDuplicateKeys:
+    """Refuses duplicate keys instead of silently keeping the last one."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: set[object] = set()
@@ -62,7 +61,12 @@ class _StrictLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class _StrictLoader(_RefuseDuplicateKeys, yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as text (we parse them, with clear errors) and
+    refuses duplicate keys."""
 
 
 _StrictLoader.yaml_implicit_resolvers = {
@@ -71,9 +75,23 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastStrictLoader(_RefuseDuplicateKeys, yaml.CSafeLoader):  # type: ignore[misc, name-defined]
+        """The same rules on libyaml's parser: about five times faster on clean front matter."""
+
+        yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastStrictLoader = _StrictLoader
+
+
 class _Handler(frontmatter.YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        """libyaml first; on any error the pure-Python parser reads it again, so messages and
+        line numbers are the same whichever parser is installed."""
+        try:
+            return yaml.load(fm, Loader=_FastStrictLoader)  # noqa: S506 - a SafeLoader subclass
+        except (yaml.YAMLError, RecursionError):
+            return yaml.load(fm, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def _parse_yaml(yaml_text: str, first_line: int) -> dict[str, Any]:

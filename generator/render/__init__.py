@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
@@ -21,7 +21,7 @@ from generator.render.images import link_remote_images
 from generator.render.links import Links
 from generator.render.safety import json_for_script, xml_safe
 
-__all__ = ["Document", "Links", "OutputSpec", "context_fingerprint", "documents", "make_environment", "plan",
+__all__ = ["Document", "LazyDocument", "Links", "OutputSpec", "context_fingerprint", "documents", "make_environment", "plan",
            "render", "static_files", "template_key", "xml_safe"]
 
 
@@ -40,6 +40,15 @@ class Document:
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LazyDocument:
+    """A costly document (a feed): made by `produce()` only when its fingerprint changed."""
+
+    path: str
+    fingerprint: str
+    produce: Callable[[], bytes]
 
 
 def theme_dirs(config: SiteConfig) -> tuple[Path, Path]:
@@ -269,7 +278,7 @@ def render(specs: list[OutputSpec], env: jinja2.Environment) -> Iterator[tuple[s
         yield spec.path, env.get_template(spec.template).render(**spec.context)
 
 
-def documents(site: Site, config: SiteConfig) -> list[Document]:
+def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[Document | LazyDocument]:
     """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart."""
     from generator.render.feeds import feed_documents
     from generator.render.sitemap import robots_txt, sitemap_documents
@@ -277,7 +286,7 @@ def documents(site: Site, config: SiteConfig) -> list[Document]:
     site = localize(site, config)
     links = Links(config)
     docs = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
-    docs += feed_documents(site, config, links)
+    docs += feed_documents(site, config, links, content_key)
     docs += sitemap_documents(site, config, links)
     docs.append(Document("robots.txt", robots_txt(links).encode("utf-8")))
     return docs

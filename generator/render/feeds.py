@@ -145,9 +145,14 @@ class FeedWriter:
         return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + stylesheet + b'"?>\n' + rest
 
 
-def feed_documents(site: Site, config: SiteConfig, links: Links):
-    """Every feed file of the site (site-wide RSS, Atom, JSON Feed; RSS and Atom per region and topic)."""
-    from generator.render import Document
+def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = ""):
+    """Every feed file of the site (site-wide RSS, Atom, JSON Feed; RSS and Atom per region and topic).
+
+    Feeds are lazy: each carries a fingerprint of what it lists, and is generated only
+    when that differs from the last build's.
+    """
+    from generator.render import LazyDocument
+    from generator.render.fingerprint import view_fingerprint
 
     writer = FeedWriter(site, config, links)
     listed = [site.by_id[i] for i in site.listed]
@@ -157,13 +162,24 @@ def feed_documents(site: Site, config: SiteConfig, links: Links):
         label = "地区" if term.kind == "region" else "主题"
         listings.append((term.url_path, f"{term.name} · {config.title}",
                          f"{config.title}：{label}「{term.name}」的最新文章", _members(site, term)))
+    settings = (__version__, content_key, config.language, config.title, links.base, links.absolute_base)
     for prefix, title, description, articles in listings:
         items = feed_items(articles, config)
+        item_keys = [(a.digest, a.slug, a.region, a.topics, a.published) for a in items]
         for kind, name in (("rss", "rss.xml"), ("atom", "atom.xml")):
-            fg = writer.generator(title, description, prefix + name, prefix or "", items)
-            docs.append(Document(prefix + name, writer.xml(fg, kind, prefix + name)))
-    docs.append(Document("feed.json", json_feed(feed_items(listed, config), config, links, writer)))
+            path = prefix + name
+            docs.append(LazyDocument(path, view_fingerprint(kind, path, title, description, settings, item_keys),
+                                     _producer(writer, kind, title, description, path, prefix, items)))
+    items = feed_items(listed, config)
+    docs.append(LazyDocument("feed.json", view_fingerprint("json", settings, config.description, [
+        (a.digest, a.slug, a.region, a.topics, a.published) for a in items]),
+        lambda: json_feed(items, config, links, writer)))
     return docs
+
+
+def _producer(writer: FeedWriter, kind: str, title: str, description: str, path: str, prefix: str,
+              items: list[Article]):
+    return lambda: writer.xml(writer.generator(title, description, path, prefix or "", items), kind, path)
 
 
 def _members(site: Site, term: Term) -> list[Article]:

