@@ -25,7 +25,7 @@ CASES = {
                                  ["quote_", "usstock"], ["财长和央行。"], {}),
     "sina-tool-links": ('<p>个人所得<a class="article-calculator" href="https://finance.sina.cn/app/taxcalc.shtml">个税</a>及<a href="http://tousu.sina.com.cn/">投诉</a>。</p>',
                         ["taxcalc", "tousu"], ["个人所得个税及投诉。"], {}),
-    "promo-link-paragraph": ('<p>正文。</p><p><a href="https://finance.sina.com.cn/zt_d/x">【点击查看2021胡润中国500强全榜单】</a></p>', ["点击查看"], ["正文。"], {}),
+    "promo-link-paragraph": ('<p>正文。</p><p>长按下方二维码关注我们</p><p><a href="https://finance.sina.com.cn/zt_d/x">【点击查看2021胡润中国500强全榜单】</a></p>', ["二维码"], ["正文。", "点击查看2021胡润中国500强全榜单"], {}),
     "related-news-line": ('<p>相关新闻：<a href="https://x">另一条新闻标题</a></p><p>正文。</p>', ["相关新闻", "另一条"], ["正文。"], {}),
     "share-chrome": ("<p>点击右上角微信好友</p><p>朋友圈</p><p>请使用浏览器分享功能进行分享</p><p>正文。</p>", ["微信好友", "朋友圈", "分享"], ["正文。"], {}),
     "footer-lines": ("<p>正文。</p><p>Copyright © 2020 某网 版权所有 京ICP备12345678号</p>", ["ICP备", "版权所有"], ["正文。"], {}),
