@@ -237,12 +237,41 @@ def import_(files: tuple[Path, ...], target: Path, config_path: str | None) -> N
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--config", "config_path", help="Path of site.toml.")
-def serve(host: str, port: int, config_path: str | None) -> None:
-    """Build, then serve the output folder for a local preview."""
-    from generator.serve import serve_forever
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only loopback unless you name another (e.g. 0.0.0.0).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--poll", is_flag=True, help="Watch by polling (network drives, containers, WSL) instead of OS events.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the default web browser.")
+@click.option("--source", help="Folder of articles (default: content/ or site.toml's `source`).")
+@click.option("--output", help="Folder the site is written to (default: output/).")
+@click.option("--config", "config_path", help="Path of site.toml (default: ./site.toml, optional).")
+def serve(host: str, port: int, poll: bool, open_browser: bool, source: str | None, output: str | None,
+          config_path: str | None) -> None:
+    """Build, serve the output folder with live reload, and rebuild whenever a source file changes.
 
-    config = _config(config_path, base_url=f"http://{host}:{port}/")
-    serve_forever(config, host, port)
+    Watches the articles, themes/, templates/, static/, site.toml and the taxonomy and rule
+    files. A file with errors is shown in an overlay in the browser; the last good site
+    stays served until it is fixed. Ctrl-C stops.
+    """
+    from generator.config import load_config
+    from generator.serve import DevServer
+
+    path = Path(config_path) if config_path else Path("site.toml")
+    overrides = {"source": source, "output": output}
+    _config(config_path, **overrides)  # a broken site.toml at start: report it and exit 2, like build
+    try:
+        server = DevServer(lambda: load_config(path, overrides), host=host, port=port, poll=poll,
+                           config_path=path)
+    except OSError as exc:
+        hint = f"; try --port {port + 1}" if port else ""
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}")
+        return
+
+    def ready(url: str) -> None:
+        if open_browser:
+            import threading
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    server.serve_forever(on_ready=ready)
