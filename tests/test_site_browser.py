@@ -71,19 +71,29 @@ def test_chinese_search_finds_the_article_and_the_region_filter_narrows_it(serve
     site, context, foreign = served
     page = context.new_page()
     page.goto(site.base_url + "search/?q=务工")
-    page.wait_for_selector(".pagefind-ui__result-title")
-    page.wait_for_timeout(300)
-    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    page.wait_for_selector(".search-result-link")
+    titles = page.locator(".search-result-link").all_inner_texts()
     assert CHONGQING_TITLE in titles and len(titles) >= 2
-    page.locator("summary", has_text="地区").click()
+    assert page.locator(".search-excerpt mark").count() >= 1  # the match is highlighted
     page.locator('input[name="地区"][value="重庆"]').check()
     page.wait_for_function(
-        "n => document.querySelectorAll('.pagefind-ui__result-title').length < n", arg=len(titles))
-    narrowed = page.locator(".pagefind-ui__result-title").all_inner_texts()
+        "n => document.querySelectorAll('.search-result-link').length < n", arg=len(titles))
+    narrowed = page.locator(".search-result-link").all_inner_texts()
     assert narrowed == [CHONGQING_TITLE]
-    page.locator(".pagefind-ui__result-link", has_text=CHONGQING_TITLE).click()
+    page.locator(".search-result-link", has_text=CHONGQING_TITLE).click()
     page.wait_for_url(re.compile(r".*/digest/articles/[^/]+/$"))  # result links work under the subpath
     assert foreign == []
+    page.close()
+
+
+def test_typing_a_query_searches(served):
+    site, context, foreign = served
+    page = context.new_page()
+    page.goto(site.base_url + "search/")
+    page.wait_for_selector("#search.search-ready")
+    page.locator("#search-input").fill("以工代赈")
+    page.wait_for_selector(".search-result-link")
+    assert any("以工代赈" in t for t in page.locator(".search-result-link").all_inner_texts())
     page.close()
 
 
