@@ -294,7 +294,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     try:
         mark = clock()
         specs = plan(site, config, content_key)
-        targets = [writer._target(spec.path) for spec in specs]  # refuses unsafe and duplicate paths
+        targets = [writer.reserve(spec.path) for spec in specs]  # refuses unsafe and duplicate paths
         timings["plan"] = clock() - mark
         mark = clock()
         key = template_key(config)
@@ -319,7 +319,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
             if isinstance(document, LazyDocument):
                 old = previous.pages.get(document.path) if previous else None
                 records[document.path] = (document.fingerprint, "")
-                target = writer._target(document.path)
+                target = writer.reserve(document.path)
                 if old and old[0] == document.fingerprint and _reuse(config.output_dir / document.path, target):
                     continue
                 data = document.produce()
@@ -367,7 +367,7 @@ def _reuse_if_same(published: Path, data: bytes | None, writer: StagedWriter, re
             return False
     except OSError:
         return False
-    target = writer.staging / rel if reserved else writer._target(rel)
+    target = writer.staging / rel if reserved else writer.reserve(rel)
     if not _reuse(published, target):
         _write_reserved(target, data if data is not None else source.read_bytes(), rel)
     return True

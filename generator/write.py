@@ -1,9 +1,13 @@
 """The only module that touches the output folder: a staged, all-or-nothing writer."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 
@@ -14,22 +18,55 @@ class WriteError(Exception):
 class StagedWriter:
     """Collects files in a staging folder beside `output`; `commit()` swaps it in.
 
-    A failed or killed build leaves only a stale staging folder behind (removed by
-    the next build); `output/` keeps the last good site until the swap, which is two
-    renames on the same file system.
+    `output/` holds the last good site at every instant, even under `kill -9`:
+
+    - pages are written into `.output.staging-*` beside it, never into it;
+    - top-level hidden entries of the old output (`.git` for deployment, `.gitkeep`)
+      are hard-linked into the staging folder, so the old output is not touched;
+    - the swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux. Where that is not
+      available it is two renames through `.output.old-previous`; a build killed between
+      them leaves no `output/`, and the next writer renames `.output.old-previous` back;
+    - where hard links are not possible the hidden entries are moved instead, and moved
+      back if the swap fails (or, after a kill, by the next writer).
+
+    Every failure to write is a WriteError with a one-line reason; the staging folder
+    is removed and `output/` is exactly what it was.
     """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        self._sweep_stale()
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+        self._moved: list[str] = []
         self._written: set[PurePosixPath] = set()
+        try:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self._recover_interrupted_commit()
+            self._sweep_stale()
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+        except OSError as exc:
+            raise WriteError(f"cannot create a staging folder beside {self.output}: {exc.strerror or exc}") from None
+
+    @property
+    def _previous(self) -> Path:
+        return self.output.parent / f".{self.output.name}.old-previous"  # .old-*: swept, and ignored by serve
+
+    def _stale(self) -> list[Path]:
+        return sorted(self.output.parent.glob(f".{self.output.name}.staging-*"))
+
+    def _recover_interrupted_commit(self) -> None:
+        """Undo what a build killed inside `commit()` left half done (see the class docstring)."""
+        if not self.output.exists() and self._previous.is_dir():
+            os.rename(self._previous, self.output)
+        if not self.output.is_dir():
+            return
+        for stale in self._stale():
+            for entry in sorted(stale.iterdir()) if stale.is_dir() else ():
+                if entry.name.startswith(".") and not _lexists(self.output / entry.name):
+                    os.rename(entry, self.output / entry.name)
 
     def _sweep_stale(self) -> None:
-        for stale in self.output.parent.glob(f".{self.output.name}.staging-*"):
+        for stale in self._stale():
             shutil.rmtree(stale, ignore_errors=True)
-        for stale in self.output.parent.glob(f".{self.output.name}.old-*"):
+        for stale in self.output.parent.glob(f".{self.output.name}.old-*"):  # recovery has run: all stale
             shutil.rmtree(stale, ignore_errors=True)
 
     def _target(self, rel: str) -> Path:
@@ -45,6 +82,11 @@ class StagedWriter:
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
+
+    def reserve(self, rel: str) -> Path:
+        """The staging path for `rel`, checked and claimed, for a page written elsewhere (a
+        render worker, or a hard link to the unchanged published file)."""
+        return self._target(rel)
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         try:
@@ -63,29 +105,119 @@ class StagedWriter:
         return frozenset(self._written)
 
     def commit(self) -> None:
-        """Swap the staged site in: the old output is moved aside, then removed."""
-        old = None
+        """Swap the staged site in atomically; the previous site is removed afterwards."""
+        if _lexists(self.output) and not self.output.is_dir():
+            raise WriteError(f"cannot replace {self.output}: it exists and is not a folder")
         try:
-            self._carry_over_hidden_entries()
             if self.output.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-                os.rmdir(old)
-                os.rename(self.output, old)
-            os.rename(self.staging, self.output)
+                self._carry_over_hidden_entries()
+                retired = _swap(self.staging, self.output, self._previous)
+            else:
+                os.rename(self.staging, self.output)
+                retired = None
         except OSError as exc:
-            if old is not None and old.exists() and not self.output.exists():
-                os.rename(old, self.output)
-            raise WriteError(f"cannot replace {self.output}: {exc.strerror or exc}") from None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            kept = self._move_back()
+            raise WriteError(f"cannot replace {self.output}: {exc.strerror or exc}{kept}") from None
+        self._moved = []
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
 
     def _carry_over_hidden_entries(self) -> None:
-        """Top-level hidden entries of the old output (.git for deployment, .gitkeep) survive builds."""
-        if not self.output.is_dir():
-            return
-        for entry in self.output.iterdir():
-            if entry.name.startswith(".") and not (self.staging / entry.name).exists():
-                os.rename(entry, self.staging / entry.name)
+        """Top-level hidden entries of the old output (.git for deployment, .gitkeep) survive builds.
+
+        They are hard-linked (the old output stays whole until the atomic swap); an entry
+        that cannot be linked is moved, and remembered so that a failed swap moves it back.
+        """
+        for entry in sorted(self.output.iterdir()):
+            target = self.staging / entry.name
+            if not entry.name.startswith(".") or _lexists(target):
+                continue
+            try:
+                _link_copy(entry, target)
+            except OSError:
+                _remove(target)
+                os.rename(entry, target)
+                self._moved.append(entry.name)
+
+    def _move_back(self) -> str:
+        """Return moved hidden entries to the old output; '' or a note saying where they still are."""
+        left = []
+        for name in self._moved:
+            try:
+                if not _lexists(self.output / name):
+                    os.rename(self.staging / name, self.output / name)
+            except OSError:
+                left.append(name)
+        self._moved = left
+        return f"; {', '.join(left)} could not be moved back and are kept in {self.staging}" if left else ""
 
     def abort(self) -> None:
+        """Throw the staging folder away (after returning anything moved out of the old output)."""
+        if self._move_back():
+            return  # never delete the user's .git; the next writer moves it back
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _lexists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif _lexists(path):
+        path.unlink()
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """`source` recreated at `target` with hard links: no data is copied and `source` is untouched."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+    else:
+        os.link(source, target)
+
+
+def _swap(staging: Path, output: Path, previous: Path) -> Path:
+    """Put `staging` at `output`; returns where the previous site now is (to be removed)."""
+    if _exchange(staging, output):
+        return staging
+    shutil.rmtree(previous, ignore_errors=True)
+    os.rename(output, previous)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(previous, output)
+        raise
+    return previous
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@lru_cache(maxsize=1)
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two existing paths; False when the kernel or file system cannot."""
+    func = _renameat2()
+    if func is None:
+        return False
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

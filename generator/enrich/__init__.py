@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
 from typing import Any
 
 from generator.enrich.figures import key_figures
 from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
+from generator.enrich.slugs import article_slug, default_slug, requested_slug  # noqa: F401 - re-exported
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
 from generator.model import Article, CleanDoc, Figure, RegionRef, TopicRef
 
 NATIONAL = RegionRef("national", "全国")
-_SLUG_OK = re.compile(r"[^a-z0-9-]+")
 
 
 def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> Article:
@@ -31,8 +30,9 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     verdict = is_policy(title, doc.text, hits)
     summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
     figures = tuple(Figure(f.value, f.unit, f.context) for f in key_figures(doc.text, title=title))
+    slug, slug_warning = article_slug(meta, title, raw.published)
     return Article(
-        id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=requested_slug(meta) or default_slug(title, raw.published),
+        id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=slug,
         source=raw.source, kind=raw.kind, title=title, published=raw.published,
         updated=raw.updated, origin_url=_url(_first_text(meta, "origin_url", "link", "url", "original_url")),
         outlet=outlet, author=_text(meta.get("author")) or None, editor=doc.lifted.get("editor") or _text(meta.get("editor")) or None,
@@ -40,7 +40,8 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
         topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
-        removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text), warnings=raw.warnings,
+        removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
+        warnings=raw.warnings + ((slug_warning,) if slug_warning else ()),
     )
 
 
@@ -98,14 +99,3 @@ def _url(value: str | None) -> str | None:
     if value.startswith("//"):
         value = "https:" + value
     return value if re.match(r"^https?://[^\s\"'<>]+$", value) else None
-
-
-def requested_slug(meta: Any) -> str:
-    """A front-matter slug reduced to safe ASCII; traversal and separators cannot survive."""
-    return _SLUG_OK.sub("-", _text(meta.get("slug")).lower()).strip("-")[:80]
-
-
-def default_slug(title: str, published: datetime | None) -> str:
-    """A short stable id from date and title: the same article always gets the same URL."""
-    day = published.strftime("%Y%m%d") if published else "undated"
-    return f"{day}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:8]}"

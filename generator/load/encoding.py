@@ -182,7 +182,10 @@ def _decode_detected(data: bytes, label: str | None) -> DecodedText | None:
     except ImportError:  # pragma: no cover - dependency is declared
         return None
     try:
-        best = from_bytes(data[:_DETECT_LIMIT]).best()
+        results = from_bytes(data[:_DETECT_LIMIT])
+        best = results.best()
+        if best is not None:
+            best = _prefer_common_on_tie(best, list(results))
     except Exception:  # noqa: BLE001 - detection must never break loading
         return None
     if best is None or not best.encoding:
@@ -199,3 +202,18 @@ def _decode_detected(data: bytes, label: str | None) -> DecodedText | None:
         return DecodedText(text, codec, f"encoding guessed as {codec}; invalid bytes were replaced")
     reason = f"declared charset {label!r} did not fit; " if label else ""
     return DecodedText(text, codec, f"{reason}encoding guessed as {codec}")
+
+
+# When charset-normalizer scores several codecs exactly alike (short text: "Café à Pékin"
+# fits cp1250 as well as cp1252, and cp1250 reads "à" as "ŕ"), take the one such files
+# are really written in: the GB family for Chinese, else windows-1252 (WHATWG's default).
+_PREFERRED_ON_TIE = ("gb18030", "cp1252")
+
+
+def _prefer_common_on_tie(best, results):
+    tied = [m for m in results if m.chaos == best.chaos and m.coherence == best.coherence]
+    for preferred in _PREFERRED_ON_TIE:
+        for match in tied:
+            if _codec_for_label(match.encoding) == preferred:
+                return match
+    return best

@@ -38,11 +38,16 @@ def load_frontmatter_article(text: str, source: PurePosixPath, tz: tzinfo, diges
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     meta = _parse_yaml(yaml_text, first_yaml_line)
     title = _text_field(meta, "title")
+    if isinstance(meta.get("title"), (list, dict)):
+        kind = "a list" if isinstance(meta["title"], list) else "a mapping"
+        raise LoadError(f"title must be text, not {kind}", line=first_yaml_line + _key_line(yaml_text, "title"))
     if not title:
         raise LoadError("missing title: add a 'title:' line to the front matter", line=first_yaml_line)
     published = _date_field(meta, "date", first_yaml_line, yaml_text, tz)
     updated = _date_field(meta, "updated", first_yaml_line, yaml_text, tz)
-    warnings = () if published else ("no 'date:' in the front matter; the article is listed last",)
+    warnings = () if published else (
+        "'date:' is empty; the article is listed last" if "date" in meta
+        else "no 'date:' in the front matter; the article is listed last",)
     return RawDoc(
         source=source, kind="frontmatter", title=title, published=published, updated=updated,
         meta=meta, body_html=body_to_html(body, source.suffix.lower()), body_line=body_line,
@@ -102,11 +107,38 @@ def _parse_yaml(yaml_text: str, first_line: int) -> dict[str, Any]:
         line = first_line + mark.line if mark else first_line
         reason = "; ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise LoadError(f"front matter is not valid YAML: {reason}", line=line) from None
+    except RecursionError:
+        raise LoadError("front matter is nested too deeply to read", line=first_line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses; str(exc) spans two lines
+        line = first_line + yaml_text.count("\n", 0, exc.position)
+        raise LoadError(f"front matter is not valid YAML: {exc.reason} (U+{exc.character:04X})"
+                        if isinstance(exc.character, int) else f"front matter is not valid YAML: {exc.reason}",
+                        line=line) from None
     except yaml.YAMLError as exc:
-        raise LoadError(f"front matter is not valid YAML: {exc}", line=first_line) from None
+        reason = str(exc).splitlines()[0] if str(exc).strip() else "invalid YAML"
+        raise LoadError(f"front matter is not valid YAML: {reason}", line=first_line) from None
     if not isinstance(metadata, dict):
         raise LoadError("front matter must be a mapping of 'key: value' lines", line=first_line)
+    if _deeper_than(metadata, MAX_DEPTH):  # libyaml reads any depth; later stages recurse
+        raise LoadError("front matter is nested too deeply to read", line=first_line)
     return {str(k): v for k, v in metadata.items()}
+
+
+MAX_DEPTH = 50
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Lists/mappings nested more than `limit` deep (walked without recursion, aliases once)."""
+    stack, seen = [(value, 1)], set()
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, (list, dict)) or id(item) in seen:
+            continue
+        if depth > limit:
+            return True
+        seen.add(id(item))
+        stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _text_field(meta: dict[str, Any], key: str) -> str:
