@@ -9,20 +9,24 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
+from typing import TYPE_CHECKING, Any
+
 from generator.cache import ArticleCache, pipeline_key
-from generator.clean import clean_doc
-from generator.clean.rules import RuleSet, load_rules
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, LoadError, error, warning
-from generator.enrich import enrich
-from generator.enrich.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
-from generator.index import build_site
-from generator.load import discover, load_path
-from generator.model import Article
+from generator.discover import discover
 from generator.manifest import Manifest, forget_manifest, inputs_key, load_manifest, output_identity, save_manifest
-from generator.render import LazyDocument, context_fingerprint, documents, make_environment, plan, static_files, template_key, theme_dirs
+from generator.model import Article
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
+from generator.themes import theme_dirs
 from generator.write import StagedWriter, WriteError
+
+if TYPE_CHECKING:
+    from generator.clean.rules import RuleSet
+    from generator.enrich.taxonomy import Taxonomy
+
+# The stages themselves (jinja2, lxml, nh3, the taxonomy automaton ...) are imported when a
+# build has work to do: a no-change rebuild needs none of them.
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +34,8 @@ class Pipeline:
     """The site-wide inputs every article is processed with."""
 
     config: SiteConfig
-    rules: RuleSet
-    taxonomy: Taxonomy
+    rules: "RuleSet"
+    taxonomy: "Taxonomy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,9 @@ class BuildResult:
 
 def make_pipeline(config: SiteConfig) -> Pipeline:
     """Read the site's rules and taxonomy files (raising RuleError/TaxonomyError with every problem)."""
+    from generator.clean.rules import load_rules
+    from generator.enrich.taxonomy import default_taxonomy, load_taxonomy
+
     root = Path(config.root)
     rules = load_rules(root / config.rules if config.rules else None)
     taxonomy = load_taxonomy(root / config.taxonomy) if config.taxonomy else default_taxonomy()
@@ -65,6 +72,10 @@ def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline,
 
     `times` (when given) accumulates the seconds spent in each stage, for the benchmark.
     """
+    from generator.clean import clean_doc
+    from generator.enrich import enrich
+    from generator.load import load_path
+
     clock = time.perf_counter
     try:
         t0 = clock()
@@ -116,6 +127,7 @@ class Builder:
         self.persist_cache = persist_cache
         self._cache: ArticleCache | None = None
         self._manifest: Manifest | None = None
+        self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
 
     def close(self) -> None:
         if self._cache is not None and self.use_cache:
@@ -125,7 +137,6 @@ class Builder:
               progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None) -> BuildResult:
         config, started = self.config, time.perf_counter()
         timings: dict[str, float] = {}
-        pipeline = make_pipeline(config)
         source = config.source_dir
         diagnostics: list[Diagnostic] = []
         if not source.is_dir():
@@ -137,6 +148,9 @@ class Builder:
         previous = self._previous_manifest()
         if previous is not None and previous.inputs == inputs:
             return _unchanged(previous, strict, time.perf_counter() - started)
+        from generator.index import build_site
+
+        pipeline = make_pipeline(config)
         content_key = article_cache_key(config)
         cache = self._article_cache(content_key)
         mark = time.perf_counter()
@@ -161,7 +175,8 @@ class Builder:
         forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
         self._manifest = None
         pages, reused, page_records = write_site(site, config, timings, jobs=self.jobs, previous=previous,
-                                                 content_key=content_key)
+                                                 content_key=content_key, view_cache=self._views,
+                                                 background_cleanup=not self.persist_cache)
         if self.persist_cache and self.use_cache:
             cache.save()
         result = BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True,
@@ -276,7 +291,8 @@ def _process_chunk(items: list[tuple[str, str]]):
 
 
 def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None, *, jobs: int | None = None,
-               previous: Manifest | None = None, content_key: str = "") -> tuple[int, int, dict[str, tuple[str, str]]]:
+               previous: Manifest | None = None, content_key: str = "", view_cache: dict | None = None,
+               background_cleanup: bool = False) -> tuple[int, int, dict[str, tuple[str, str]]]:
     """Render every planned page, feeds and static files through one staged writer.
 
     A page whose fingerprint matches the previous build's is not rendered: its published
@@ -287,13 +303,15 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
 
     Returns (files written, pages reused, {page path: (fingerprint, sha256)}).
     """
+    from generator.render import LazyDocument, context_fingerprint, documents, make_environment, plan, static_files, template_key
+
     timings = timings if timings is not None else {}
     clock = time.perf_counter
     env = make_environment(config)
-    writer = StagedWriter(config.output_dir)
+    writer = StagedWriter(config.output_dir, background_cleanup=background_cleanup)
     try:
         mark = clock()
-        specs = plan(site, config, content_key)
+        specs = plan(site, config, content_key, view_cache)
         targets = [writer.reserve(spec.path) for spec in specs]  # refuses unsafe and duplicate paths
         timings["plan"] = clock() - mark
         mark = clock()
@@ -338,7 +356,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
             write_search_index(writer, config, pages_digest.hexdigest())
             timings["search"] = clock() - mark
         mark = clock()
-        writer.commit()
+        writer.commit(background_cleanup=background_cleanup)
         timings["commit"] = clock() - mark
     except BaseException:
         writer.abort()

@@ -1,6 +1,7 @@
 """Index stage: Articles -> Site (unique slugs, newest first, paginated listings)."""
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone, tzinfo
@@ -93,8 +94,8 @@ def related_articles(articles: list[Article], terms: tuple[Term, ...]) -> dict[s
     related = {}
     for article_id, candidates in scores.items():
         here = position[article_id]
-        best = sorted(candidates, key=lambda o: (-candidates[o], abs(position[o] - here), position[o]))
-        related[article_id] = tuple(best[:RELATED_COUNT])
+        ranked = [(-score, abs(position[o] - here), position[o], o) for o, score in candidates.items()]
+        related[article_id] = tuple(item[3] for item in heapq.nsmallest(RELATED_COUNT, ranked))
     return related
 
 

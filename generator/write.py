@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -33,8 +34,9 @@ class StagedWriter:
     is removed and `output/` is exactly what it was.
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, *, background_cleanup: bool = False) -> None:
         self.output = output.resolve()
+        self.background_cleanup = background_cleanup
         self._moved: list[str] = []
         self._written: set[PurePosixPath] = set()
         try:
@@ -64,10 +66,11 @@ class StagedWriter:
                     os.rename(entry, self.output / entry.name)
 
     def _sweep_stale(self) -> None:
-        for stale in self._stale():
-            shutil.rmtree(stale, ignore_errors=True)
-        for stale in self.output.parent.glob(f".{self.output.name}.old-*"):  # recovery has run: all stale
-            shutil.rmtree(stale, ignore_errors=True)
+        stale = self._stale() + sorted(self.output.parent.glob(f".{self.output.name}.old-*"))  # recovery has run
+        if self.background_cleanup and stale:  # the preview server: the next page is not kept waiting
+            threading.Thread(target=_remove_all, args=(stale,), daemon=True).start()
+            return
+        _remove_all(stale)
 
     def _target(self, rel: str) -> Path:
         path = PurePosixPath(rel)
@@ -104,8 +107,13 @@ class StagedWriter:
     def written(self) -> frozenset[PurePosixPath]:
         return frozenset(self._written)
 
-    def commit(self) -> None:
-        """Swap the staged site in atomically; the previous site is removed afterwards."""
+    def commit(self, *, background_cleanup: bool = False) -> None:
+        """Swap the staged site in atomically; the previous site is removed afterwards.
+
+        With `background_cleanup` (the preview server) the removal runs in a daemon thread:
+        the new site is live at once, and whatever a stopped process leaves behind is a
+        stale staging folder that the next writer sweeps.
+        """
         if _lexists(self.output) and not self.output.is_dir():
             raise WriteError(f"cannot replace {self.output}: it exists and is not a folder")
         try:
@@ -120,7 +128,10 @@ class StagedWriter:
             raise WriteError(f"cannot replace {self.output}: {exc.strerror or exc}{kept}") from None
         self._moved = []
         if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+            if background_cleanup or self.background_cleanup:
+                threading.Thread(target=shutil.rmtree, args=(retired, True), daemon=True).start()
+            else:
+                shutil.rmtree(retired, ignore_errors=True)
 
     def _carry_over_hidden_entries(self) -> None:
         """Top-level hidden entries of the old output (.git for deployment, .gitkeep) survive builds.
@@ -221,3 +232,8 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def _remove_all(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

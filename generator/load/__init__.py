@@ -10,70 +10,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.diagnostics import Diagnostic, LoadError, error
+from generator.discover import ARTICLE_SUFFIXES, discover  # noqa: F401 - re-exported
 from generator.load.encoding import decode_bytes
 from generator.load.frontmatter_article import load_frontmatter_article, starts_with_front_matter
 from generator.load.saved_page import load_saved_page
 from generator.load.text_scrape import load_text_scrape
 from generator.model import RawDoc
 
-ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MAX_BYTES = 20 * 1024 * 1024
 
 # C0 controls other than tab/newline/return, DEL, C1 controls, lone surrogates and the two
 # noncharacters XML forbids: YAML refuses them, XML pages cannot carry them, and UTF-8 cannot
 # even encode a lone surrogate (a YAML "\ud800" escape would crash the writer).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def discover(source: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Article files under `source`, sorted; hidden files and links leading outside are refused.
-
-    Symbolic links are followed only when they stay inside `source`; a link that leads
-    outside, dangles or loops is one error naming it (as `<source name>/<relative path>`,
-    the form every other diagnostic uses).
-    """
-    found: list[Path] = []
-    problems: list[Diagnostic] = []
-    root = source.resolve()
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        display = PurePosixPath(source.name, rel.as_posix())
-        if _undecodable(rel.as_posix()) and path.suffix.lower() in ARTICLE_SUFFIXES:
-            shown = os.fsencode(display).decode("utf-8", "backslashreplace")
-            problems.append(error(shown, "file name is not valid UTF-8; rename the file"))
-            continue
-        if path.is_symlink():  # an article, or a folder (never descended into) leading outside
-            problem = _link_problem(path, root)
-            if problem and (path.suffix.lower() in ARTICLE_SUFFIXES or path.is_dir()):
-                problems.append(error(display, problem))
-                continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
-            found.append(path)
-    return found, problems
-
-
-def _undecodable(name: str) -> bool:
-    """A name whose bytes are not UTF-8 (Python keeps them as lone surrogates) cannot be a URL or message."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _link_problem(path: Path, root: Path) -> str | None:
-    """Why a symbolic link cannot be read as part of the source folder, or None if it can."""
-    try:
-        target = path.resolve(strict=True)
-    except FileNotFoundError:
-        return "broken symbolic link (its target does not exist); skipped"
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python < 3.13
-        return "symbolic link loops or cannot be followed; skipped"
-    if not target.is_relative_to(root):
-        return "symbolic link points outside the source folder; skipped"
-    return None
 
 
 def load_path(path: Path, display: PurePosixPath, tz: tzinfo) -> RawDoc:

@@ -16,6 +16,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.model import Article, Page, Site, Term
 from generator.render.chart import region_chart_svg
+from generator.themes import theme_dirs
 from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
 from generator.render.images import link_remote_images
 from generator.render.links import Links
@@ -49,17 +50,6 @@ class LazyDocument:
     path: str
     fingerprint: str
     produce: Callable[[], bytes]
-
-
-def theme_dirs(config: SiteConfig) -> tuple[Path, Path]:
-    """The theme's own folder (the site's themes/<name>, else the bundled one) and the site folder."""
-    root = Path(config.root)
-    bundled = Path(__file__).resolve().parents[2] / "themes" / config.theme
-    packaged = Path(__file__).resolve().parents[1] / "themes" / config.theme  # a wheel may carry themes inside
-    for candidate in (root / "themes" / config.theme, bundled, packaged):
-        if (candidate / "templates").is_dir():
-            return candidate, root
-    raise FileNotFoundError(f"theme {config.theme!r} not found (looked in {root / 'themes'} and {bundled.parent})")
 
 
 def template_key(config: SiteConfig) -> str:
@@ -129,6 +119,28 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
     }
 
 
+def article_views(articles, links: Links, term_urls, embed: bool, content_key: str,
+                  cache: dict | None = None) -> dict[str, dict[str, Any]]:
+    """Every article's view; with `cache` (kept by a long-lived Builder), a view whose article
+    and links are unchanged is reused instead of made again. The cache keeps only this
+    build's views."""
+    views = {}
+    fresh = {}
+    for article in articles:
+        key = (article.id, article.digest, article.slug, content_key, embed, links.base, links.absolute_base,
+               article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
+               tuple(term_urls.get(("topic", t.slug)) for t in article.topics))
+        view = cache.get(key) if cache is not None else None
+        if view is None:
+            view = article_view(article, links, term_urls, embed, content_key)
+        views[article.id] = view
+        fresh[key] = view
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    return views
+
+
 def localize(site: Site, config: SiteConfig) -> Site:
     """Dates shown in the site's time zone (Asia/Shanghai by default), whatever offset the source gave."""
     tz = config.tz
@@ -142,7 +154,7 @@ TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
 TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
 
 
-def plan(site: Site, config: SiteConfig, content_key: str = "") -> list[OutputSpec]:
+def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> list[OutputSpec]:
     """Every templated page of the site, with the data each shows.
 
     `content_key` is the article cache's key: with it, view fingerprints tell whether a
@@ -152,7 +164,7 @@ def plan(site: Site, config: SiteConfig, content_key: str = "") -> list[OutputSp
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
     embed = config.remote_images == "embed"
-    views = {a.id: article_view(a, links, term_urls, embed, content_key) for a in site.articles}
+    views = article_views(site.articles, links, term_urls, embed, content_key, view_cache)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
     specs = listing_specs(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
     if site.other_pages:
