@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 from html import escape
 from typing import Mapping
@@ -90,11 +91,14 @@ def _has_media(node: LexborNode) -> bool:
 
 
 def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+    any_rule = _any_text_rule(tuple(rules))
     for node in leaf_blocks(tree):
-        if _has_media(node):
-            continue
         text = block_text(node)
         if not text and node.tag == "div":  # empty layout divs are left to the selector rules
+            continue
+        if text and any_rule is not None and not any_rule.match(text):
+            continue  # most paragraphs are the article's own: one regex says no rule applies
+        if _has_media(node):
             continue
         for rule in rules:
             if _text_rule_matches(rule, text, lifted):
@@ -102,6 +106,21 @@ def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Remov
                     removed.append(removal(rule.name, text))
                 node.decompose()
                 break
+
+
+@lru_cache(maxsize=64)
+def _any_text_rule(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
+    """One alternation of every lift and drop_text pattern: a fast "could any rule match?".
+
+    None (no shortcut) when the patterns do not share their flags.
+    """
+    patterns = [pattern for rule in rules for _, pattern in rule.lift] + [p for rule in rules for p in rule.drop_text]
+    if not patterns or len({p.flags for p in patterns}) != 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
 
 
 def _text_rule_matches(rule: Rule, text: str, lifted: dict[str, str]) -> bool:

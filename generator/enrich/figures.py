@@ -64,9 +64,22 @@ class KeyFigure:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    figure: KeyFigure
+    """A candidate figure; its clause is cut out only if it makes the top `limit`."""
+
+    value: str
+    unit: str
     salience: float
     position: int
+    text: str
+    start: int
+    end: int
+
+    @property
+    def display(self) -> str:
+        return self.value + self.unit
+
+    def figure(self) -> KeyFigure:
+        return KeyFigure(self.value, self.unit, _context(self.text, self.start, self.end))
 
 
 def key_figures(text: str, limit: int = 5, *, title: str = "") -> tuple[KeyFigure, ...]:
@@ -80,25 +93,27 @@ def key_figures(text: str, limit: int = 5, *, title: str = "") -> tuple[KeyFigur
     found += _scan(text, bonus=0.0, lead_end=lead_end, offset=len(title) + 1)
     best: dict[str, _Found] = {}
     for item in found:
-        key = item.figure.display
+        key = item.display
         if key not in best or item.salience > best[key].salience:
             best[key] = item
     ranked = sorted(best.values(), key=lambda f: (-f.salience, f.position))
-    return tuple(f.figure for f in ranked[:limit])
+    return tuple(f.figure() for f in ranked[:limit])
 
 
 def _scan(text: str, *, bonus: float, lead_end: int, offset: int) -> list[_Found]:
     """Every figure in text with its salience (lead figures get LEAD_BONUS)."""
     out = []
     for match in _FIGURE_RE.finditer(text):
-        figure = _figure(match, text)
-        if figure is not None:
+        parts = _figure(match, text)
+        if parts is not None:
             lead = LEAD_BONUS if match.start() < lead_end else 0.0
-            out.append(_Found(figure, bonus + lead + _unit_salience(match), offset + match.start()))
+            out.append(_Found(parts[0], parts[1], bonus + lead + _unit_salience(match), offset + match.start(),
+                              text, match.start(), match.end()))
     return out
 
 
-def _figure(match: re.Match[str], text: str) -> KeyFigure | None:
+def _figure(match: re.Match[str], text: str) -> tuple[str, str] | None:
+    """(value as written, magnitude + unit), or None for a number that is not a key figure."""
     num, unit, mag = match["num"], match["unit"] or "", match["mag"] or ""
     if not unit and mag not in ("万", "亿", "万亿", "千万", "百万"):
         return None
@@ -109,7 +124,7 @@ def _figure(match: re.Match[str], text: str) -> KeyFigure | None:
         return None
     value = num + (match["mod"] or "")
     rest = mag + (match["mod2"] or "") + unit + (match["qual"] or "")
-    return KeyFigure(value, rest, _context(text, match.start(), match.end()))
+    return value, rest
 
 
 def _unit_salience(match: re.Match[str]) -> float:
