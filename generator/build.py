@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator.cache import ArticleCache, pipeline_key
 from generator.config import SiteConfig
@@ -332,23 +332,22 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         timings["render"] = clock() - mark
         mark = clock()
         count = len(todo)
-        records = {spec.path: (fingerprints[i], "") for i, spec in enumerate(specs)}
+        documents_kept: dict[str, tuple[str, str]] = {}
         for document in documents(site, config, content_key):
+            published, target = config.output_dir / document.path, writer.reserve(document.path)
             if isinstance(document, LazyDocument):
+                documents_kept[document.path] = (document.fingerprint, "")
                 old = previous.pages.get(document.path) if previous else None
-                records[document.path] = (document.fingerprint, "")
-                target = writer.reserve(document.path)
-                if old and old[0] == document.fingerprint and _reuse(config.output_dir / document.path, target):
+                if old and old[0] == document.fingerprint and _reuse(published, target):
                     continue
                 data = document.produce()
-                if not _reuse_if_same(config.output_dir / document.path, data, writer, document.path, reserved=True):
-                    _write_reserved(target, data, document.path)
-            elif not _reuse_if_same(config.output_dir / document.path, document.data, writer, document.path):
-                writer.write_bytes(document.path, document.data)
+            else:
+                data = document.data
+            _keep_or_write(published, target, data, document.path)
             count += 1
         for rel, path in static_files(config):
-            if not _reuse_if_same(config.output_dir / "static" / rel, None, writer, f"static/{rel}", path):
-                writer.copy_file(f"static/{rel}", path)
+            _keep_or_write(config.output_dir / "static" / rel, writer.reserve(f"static/{rel}"),
+                           _read(path), f"static/{rel}")
         timings["feeds"] = clock() - mark
         if config.search:
             mark = clock()
@@ -361,7 +360,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     except BaseException:
         writer.abort()
         raise
-    records.update({spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)})
+    records = {**documents_kept, **{spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)}}
     return count, len(specs) - len(todo), records
 
 
@@ -374,28 +373,26 @@ def _reuse(published: Path, target: Path) -> bool:
         return False
 
 
-def _reuse_if_same(published: Path, data: bytes | None, writer: StagedWriter, rel: str,
-                   source: Path | None = None, reserved: bool = False) -> bool:
+def _keep_or_write(published: Path, target: Path, data: bytes, rel: str) -> None:
     """Keep the published file (same inode, same mtime: deploy tools that sync by mtime skip it)
-    when its bytes are exactly what this build would write."""
+    when its bytes are exactly `data`; otherwise write `data` to the reserved target."""
     try:
-        if published.stat().st_size != (len(data) if data is not None else source.stat().st_size):
-            return False
-        if published.read_bytes() != (data if data is not None else source.read_bytes()):
-            return False
+        same = published.stat().st_size == len(data) and published.read_bytes() == data
     except OSError:
-        return False
-    target = writer.staging / rel if reserved else writer.reserve(rel)
-    if not _reuse(published, target):
-        _write_reserved(target, data if data is not None else source.read_bytes(), rel)
-    return True
-
-
-def _write_reserved(target: Path, data: bytes, rel: str) -> None:
+        same = False
+    if same and _reuse(published, target):
+        return
     try:
         target.write_bytes(data)
     except OSError as exc:
         raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 _RENDER_JOB: tuple | None = None  # (specs, targets, env) of the current build, inherited by forked workers

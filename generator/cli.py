@@ -183,7 +183,7 @@ def check(source: str | None, config_path: str | None, max_share: float) -> None
     from generator.build import process_file
     from generator.check import suspicious_removals
     from generator.diagnostics import warning
-    from generator.load import discover
+    from generator.discover import discover
 
     config = _config(config_path, source=source)
     pipeline = _pipeline(config)

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from generator.diagnostics import LoadError
-from generator.enrich import default_slug
+from generator.enrich.slugs import default_slug
 from generator.load import load_path
 
 

@@ -24,8 +24,9 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     `non_policy` decides where articles that are not about policy go: "publish" lists them
     with the rest (shown under 其他), "separate" lists them only on /other/, "drop" leaves
     them out of the site. Region, topic and month listings hold the listed articles;
-    months are counted in the site's time zone.
+    dates are put in the site's time zone (months are counted, and pages show dates, in it).
     """
+    articles = [in_zone(a, tz) for a in articles]
     if non_policy == "drop":
         articles = [a for a in articles if a.policy]
     ordered = sorted(articles, key=sort_key, reverse=True)
@@ -34,12 +35,20 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
     regions = _terms("region", listed, lambda a: [(a.region.slug, a.region.name)] if a.region else [], page_size)
     topics = _terms("topic", listed, lambda a: [(t.slug, t.name) for t in a.topics], page_size)
-    months = _month_terms(listed, tz, page_size)
+    months = _month_terms(listed, page_size)
     site = Site(articles=tuple(ordered), by_id={a.id: a for a in ordered},
                 index_pages=paginate(listed, page_size), other_pages=paginate(others, page_size) if others else (),
                 listed=tuple(a.id for a in listed), regions=regions, topics=topics, months=months,
                 related=related_articles(listed, regions + topics))
     return site, problems
+
+
+def in_zone(article: Article, tz: tzinfo) -> Article:
+    """The article with its dates in `tz`, whatever offset the source gave (same instants)."""
+    if article.published is None and article.updated is None:
+        return article
+    return replace(article, published=article.published.astimezone(tz) if article.published else None,
+                   updated=article.updated.astimezone(tz) if article.updated else None)
 
 
 def _terms(kind: str, articles: list[Article], keys, page_size: int) -> tuple[Term, ...]:
@@ -59,13 +68,13 @@ def _terms(kind: str, articles: list[Article], keys, page_size: int) -> tuple[Te
                  for slug in order)
 
 
-def _month_terms(articles: list[Article], tz: tzinfo, page_size: int) -> tuple[Term, ...]:
-    """One listing per calendar month (newest month first); undated articles have none."""
+def _month_terms(articles: list[Article], page_size: int) -> tuple[Term, ...]:
+    """One listing per calendar month of the articles' own (site) time zone, newest first;
+    undated articles have none."""
     members: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in articles:
         if article.published is not None:
-            local = article.published.astimezone(tz)
-            members[(local.year, local.month)].append(article)
+            members[(article.published.year, article.published.month)].append(article)
     return tuple(Term("month", f"{y:04d}/{m:02d}", f"{y}年{m}月", tuple(a.id for a in members[(y, m)]),
                       paginate(members[(y, m)], page_size))
                  for y, m in sorted(members, reverse=True))

@@ -8,7 +8,7 @@ from typing import Any
 from generator.enrich.figures import key_figures
 from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
-from generator.enrich.slugs import article_slug, default_slug, requested_slug  # noqa: F401 - re-exported
+from generator.enrich.slugs import article_slug
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics

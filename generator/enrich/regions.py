@@ -338,20 +338,21 @@ def _prefecture_short_form(name: str) -> str | None:
 
 def _add_context_terms(builder: _TermBuilder, data: dict[str, Any]) -> None:
     """National/foreign/blocking/cooperation/local-view vocabulary."""
-    for text in data["outlets"]["national"]:
-        builder.add(text, "national_outlet")
-    for text in data["national"]["terms"]:
-        builder.add(text, "national")
-    for text in data["national"]["neutral"]:
-        builder.add(text, "neutral")
-    for text in data["foreign"]["names"]:
-        builder.add(text, "foreign")
-    for text in data["blockers"]["names"]:
-        builder.add(text, "block")
-    for text in data["context"]["cooperation"]:
-        builder.add(text, "cooperation")
-    for text in data["context"]["local_view"]:
-        builder.add(text, "local")
+    for (section, key), kind in _CONTEXT_KINDS.items():
+        for text in data[section][key]:
+            builder.add(text, kind)
+
+
+# provinces.toml [section].key -> the kind of term its entries become
+_CONTEXT_KINDS = {
+    ("outlets", "national"): "national_outlet",
+    ("national", "terms"): "national",
+    ("national", "neutral"): "neutral",
+    ("foreign", "names"): "foreign",
+    ("blockers", "names"): "block",
+    ("context", "cooperation"): "cooperation",
+    ("context", "local_view"): "local",
+}
 
 
 # --------------------------------------------------------------------------- #

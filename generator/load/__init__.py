@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.diagnostics import Diagnostic, LoadError, error
-from generator.discover import ARTICLE_SUFFIXES, discover  # noqa: F401 - re-exported
+from generator.diagnostics import LoadError
 from generator.load.encoding import decode_bytes
 from generator.load.frontmatter_article import load_frontmatter_article, starts_with_front_matter
 from generator.load.saved_page import load_saved_page

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jinja2
 
@@ -23,7 +23,7 @@ from generator.render.links import Links
 from generator.render.safety import json_for_script, xml_safe
 
 __all__ = ["Document", "LazyDocument", "Links", "OutputSpec", "context_fingerprint", "documents", "make_environment", "plan",
-           "render", "static_files", "template_key", "xml_safe"]
+           "static_files", "template_key", "xml_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +141,6 @@ def article_views(articles, links: Links, term_urls, embed: bool, content_key: s
     return views
 
 
-def localize(site: Site, config: SiteConfig) -> Site:
-    """Dates shown in the site's time zone (Asia/Shanghai by default), whatever offset the source gave."""
-    tz = config.tz
-    from dataclasses import replace
-    articles = tuple(replace(a, published=a.published.astimezone(tz) if a.published else None,
-                             updated=a.updated.astimezone(tz) if a.updated else None) for a in site.articles)
-    return replace(site, articles=articles, by_id={a.id: a for a in articles})
-
-
 TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
 TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
 
@@ -160,7 +151,6 @@ def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict
     `content_key` is the article cache's key: with it, view fingerprints tell whether a
     page changed since the last build without rendering it.
     """
-    site = localize(site, config)
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
     embed = config.remote_images == "embed"
@@ -285,17 +275,11 @@ def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     return data
 
 
-def render(specs: list[OutputSpec], env: jinja2.Environment) -> Iterator[tuple[str, str]]:
-    for spec in specs:
-        yield spec.path, env.get_template(spec.template).render(**spec.context)
-
-
 def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[Document | LazyDocument]:
     """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart."""
     from generator.render.feeds import feed_documents
     from generator.render.sitemap import robots_txt, sitemap_documents
 
-    site = localize(site, config)
     links = Links(config)
     docs = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
     docs += feed_documents(site, config, links, content_key)

@@ -78,8 +78,8 @@ def _absolutize(html: str, base: str) -> str:
 class FeedWriter:
     """Builds the three feed formats for one listing; articles are shared across feeds."""
 
-    def __init__(self, site: Site, config: SiteConfig, links: Links) -> None:
-        self.site, self.config, self.links = site, config, links
+    def __init__(self, config: SiteConfig, links: Links) -> None:
+        self.config, self.links = config, links
         self._content: dict[str, str] = {}
 
     def content(self, article: Article) -> str:
@@ -154,7 +154,7 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
     from generator.render import LazyDocument
     from generator.render.fingerprint import view_fingerprint
 
-    writer = FeedWriter(site, config, links)
+    writer = FeedWriter(config, links)
     listed = [site.by_id[i] for i in site.listed]
     docs = []
     listings: list[tuple[str, str, str, list[Article]]] = [("", config.title, config.description, listed)]
