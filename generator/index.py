@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone, tzinfo
+from typing import Iterable, Mapping
 
 from generator.diagnostics import Diagnostic, warning
 from generator.model import Article, Page, Site, Term
@@ -18,109 +20,292 @@ def sort_key(article: Article) -> tuple[datetime, str, str]:
 
 
 def build_site(articles: list[Article], page_size: int, *, non_policy: str = "publish",
-               tz: tzinfo = timezone.utc) -> tuple[Site, list[Diagnostic]]:
+               tz: tzinfo = timezone.utc, previous: Site | None = None) -> tuple[Site, list[Diagnostic]]:
     """Order articles, make every slug unique (with a warning) and cut the listings into pages.
 
     `non_policy` decides where articles that are not about policy go: "publish" lists them
     with the rest (shown under 其他), "separate" lists them only on /other/, "drop" leaves
     them out of the site. Region, topic and month listings hold the listed articles;
     dates are put in the site's time zone (months are counted, and pages show dates, in it).
+
+    With `previous` (the site this one replaces, indexed with the same settings) related
+    lists are computed only around the articles that changed; the result is the same.
     """
     articles = [in_zone(a, tz) for a in articles]
     if non_policy == "drop":
         articles = [a for a in articles if a.policy]
-    ordered = sorted(articles, key=sort_key, reverse=True)
-    ordered, problems = _unique_slugs(ordered)
-    listed = [a for a in ordered if a.policy or non_policy == "publish"]
+    ordered = _ordered(articles, previous)
+    ordered, problems = _unique_slugs(ordered, previous)
+    listed = ordered if non_policy == "publish" else [a for a in ordered if a.policy]
     others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
-    regions = _terms("region", listed, lambda a: [(a.region.slug, a.region.name)] if a.region else [], page_size)
-    topics = _terms("topic", listed, lambda a: [(t.slug, t.name) for t in a.topics], page_size)
-    months = _month_terms(listed, page_size)
-    site = Site(articles=tuple(ordered), by_id={a.id: a for a in ordered},
-                index_pages=paginate(listed, page_size), other_pages=paginate(others, page_size) if others else (),
-                listed=tuple(a.id for a in listed), regions=regions, topics=topics, months=months,
-                related=related_articles(listed, regions + topics))
-    return site, problems
+    listed_ids = tuple(a.id for a in listed)
+    by_id = {a.id: a for a in ordered}
+    changed = _changed(previous, ordered, by_id) if previous is not None else None
+    if changed is not None and len(changed) <= PATCH_LIMIT:
+        regions, topics, months = _listings_since(previous, listed, by_id, changed, page_size)
+    else:
+        regions, topics, months = _listings(listed, page_size)
+    site = Site(articles=tuple(ordered), by_id=by_id,
+                index_pages=_paginate_again(listed_ids, page_size, previous.index_pages if previous else ()),
+                other_pages=paginate(others, page_size) if others else (),
+                listed=listed_ids, regions=regions, topics=topics, months=months)
+    if changed is None:
+        related = related_articles(listed, regions + topics)
+    else:
+        related = _related_since(previous, site, changed)
+    return replace(site, related=related), problems
+
+
+def _related_since(previous: Site, site: Site, changed: set[str]) -> dict[str, tuple[str, ...]]:
+    """Related lists of `site`, recomputed only for the neighbourhood of what changed since `previous`."""
+    redo = changed | neighbourhood(previous, changed) | neighbourhood(site, changed)
+    listed_ids = set(site.listed)
+    related = {i: r for i, r in previous.related.items() if i not in redo and i in listed_ids}
+    related.update(related_articles(site.by_id, site.regions + site.topics, only=redo & listed_ids))
+    return related
 
 
 def in_zone(article: Article, tz: tzinfo) -> Article:
     """The article with its dates in `tz`, whatever offset the source gave (same instants)."""
-    if article.published is None and article.updated is None:
+    published, updated = article.published, article.updated
+    if (published is None or published.tzinfo is tz) and (updated is None or updated.tzinfo is tz):
         return article
     return replace(article, published=article.published.astimezone(tz) if article.published else None,
                    updated=article.updated.astimezone(tz) if article.updated else None)
 
 
-def _terms(kind: str, articles: list[Article], keys, page_size: int) -> tuple[Term, ...]:
-    """Group articles (already newest first) by the (slug, name) pairs `keys` gives each one.
+# An update changing at most this many articles patches the previous site's listings.
+PATCH_LIMIT = 64
 
-    Biggest listing first, then by slug, so the order never depends on input order.
-    """
-    members: dict[str, list[Article]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for article in articles:
-        for slug, name in keys(article):
-            if not members[slug] or members[slug][-1] is not article:
-                members[slug].append(article)
-            names.setdefault(slug, name)
-    order = sorted(members, key=lambda slug: (-len(members[slug]), slug))
-    return tuple(Term(kind, slug, names[slug], tuple(a.id for a in members[slug]), paginate(members[slug], page_size))
-                 for slug in order)
+Listings = tuple[tuple[Term, ...], tuple[Term, ...], tuple[Term, ...]]
 
 
-def _month_terms(articles: list[Article], page_size: int) -> tuple[Term, ...]:
-    """One listing per calendar month of the articles' own (site) time zone, newest first;
-    undated articles have none."""
-    members: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    for article in articles:
-        if article.published is not None:
-            members[(article.published.year, article.published.month)].append(article)
-    return tuple(Term("month", f"{y:04d}/{m:02d}", f"{y}年{m}月", tuple(a.id for a in members[(y, m)]),
-                      paginate(members[(y, m)], page_size))
-                 for y, m in sorted(members, reverse=True))
+def listing_keys(article: Article) -> dict[tuple[str, str], str]:
+    """The listings an article is in, {(kind, slug): name}: its region, its topics, and the
+    calendar month of its (site time zone) date; undated articles have no month."""
+    keys = {("region", article.region.slug): article.region.name} if article.region else {}
+    for topic in article.topics:
+        keys.setdefault(("topic", topic.slug), topic.name)
+    if article.published is not None:
+        year, month = article.published.year, article.published.month
+        keys[("month", f"{year:04d}/{month:02d}")] = f"{year}年{month}月"
+    return keys
+
+
+def _listings(listed: list[Article], page_size: int) -> Listings:
+    """Region, topic and month listings of the listed articles (newest first).
+
+    A listing's name is the one its newest article gives."""
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
+    for article in listed:
+        for key, name in listing_keys(article).items():
+            group = members[key]
+            if not group:
+                names[key] = name
+            group.append(article.id)
+    return _ordered_terms({key: Term(key[0], key[1], names[key], tuple(ids), _paginate_ids(tuple(ids), page_size))
+                           for key, ids in members.items()})
+
+
+def _listings_since(previous: Site, listed: list[Article], by_id: Mapping[str, Article], changed: set[str],
+                    page_size: int) -> Listings:
+    """`_listings`, by patching the previous site's: only the listings a changed article was
+    or is in are made again; the others are the previous Terms themselves."""
+    terms = {(t.kind, t.slug): t for t in previous.regions + previous.topics + previous.months}
+    listed_now = {a.id for a in listed} if len(listed) != len(by_id) else by_id
+    keys_now = {i: listing_keys(by_id[i]) for i in changed if i in listed_now}
+    touched = {key for keys in keys_now.values() for key in keys}
+    touched.update(key for i in changed if i in previous.by_id for key in listing_keys(previous.by_id[i]))
+    position = {a.id: n for n, a in enumerate(listed)}
+    for key in touched:
+        old = terms.pop(key, None)
+        kept = [i for i in old.article_ids if i not in changed] if old else []
+        ids = tuple(sorted(kept + [i for i, keys in keys_now.items() if key in keys], key=position.__getitem__))
+        if not ids:
+            continue
+        name = listing_keys(by_id[ids[0]])[key]
+        if old is not None and old.name == name and old.article_ids == ids:
+            terms[key] = old
+        else:
+            terms[key] = Term(key[0], key[1], name, ids, _paginate_ids(ids, page_size))
+    return _ordered_terms(terms)
+
+
+def _ordered_terms(terms: Mapping[tuple[str, str], Term]) -> Listings:
+    """Regions and topics biggest listing first, then by slug (never by input order); months newest first."""
+    def of(kind: str) -> list[Term]:
+        return [term for key, term in terms.items() if key[0] == kind]
+
+    def by_size(found: list[Term]) -> tuple[Term, ...]:
+        return tuple(sorted(found, key=lambda t: (-len(t.article_ids), t.slug)))
+
+    return by_size(of("region")), by_size(of("topic")), tuple(sorted(of("month"), key=lambda t: t.slug, reverse=True))
+
+
+def _ordered(articles: list[Article], previous: Site | None) -> list[Article]:
+    """Newest first (see sort_key). After a small change, the previous order with the changed
+    articles taken out and put back where they belong."""
+    if previous is None:
+        return sorted(articles, key=sort_key, reverse=True)
+    before = previous.by_id
+    fresh = [a for a in articles if before.get(a.id) is not a]
+    if len(fresh) > PATCH_LIMIT:
+        return sorted(articles, key=sort_key, reverse=True)
+    present = {a.id for a in articles}
+    leaving = {a.id for a in fresh}
+    ordered = [a for a in previous.articles if a.id in present and a.id not in leaving]
+    for article in fresh:
+        key, low, high = sort_key(article), 0, len(ordered)
+        while low < high:
+            middle = (low + high) // 2
+            if sort_key(ordered[middle]) > key:
+                low = middle + 1
+            else:
+                high = middle
+        ordered.insert(low, article)
+    return ordered
+
+
+def _changed(previous: Site, ordered: list[Article], by_id: Mapping[str, Article]) -> set[str]:
+    """Ids of the articles added, removed or changed (a different object) since `previous`."""
+    before = previous.by_id
+    changed = {a.id for a in ordered if before.get(a.id) is not a}
+    changed.update(i for i in before if i not in by_id)
+    return changed
 
 
 RELATED_COUNT = 5
 _NEIGHBOURS = 12
 
 
-def related_articles(articles: list[Article], terms: tuple[Term, ...]) -> dict[str, tuple[str, ...]]:
+def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms: tuple[Term, ...],
+                     only: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Up to five articles sharing the most regions/topics with each article, nearest in time first.
 
-    Only an article's neighbours in each of its listings are candidates, so the cost
-    grows with the number of articles, not with its square; 全国 counts less than a
-    province because half the digest is national.
+    Only an article's neighbours (twelve each side) in each of its listings are candidates,
+    so the cost grows with the number of articles, not with its square; 全国 counts less
+    than a province because half the digest is national. Ties go to the article nearest
+    in time, then the newer, then the smaller id: all of it decided inside the article's
+    own windows, so an edit changes the related lists of its neighbours only, and `only`
+    (the ids to compute) gives exactly what a full computation gives for them.
     """
-    position = {a.id: i for i, a in enumerate(articles)}
-    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for term in terms:
-        weight = 0.5 if term.slug == "national" else 1.0
-        ids = term.article_ids
-        for i, article_id in enumerate(ids):
+    stamp = _Stamps(articles)
+    if only is None:
+        scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for term in terms:
+            weight = _weight(term)
+            ids = term.article_ids
+            for i, article_id in enumerate(ids):
+                for other in ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1]:
+                    if other != article_id:
+                        scores[article_id][other] += weight
+        return {article_id: _ranked(article_id, candidates, stamp) for article_id, candidates in scores.items()}
+    wanted = set(only)
+    memberships = _memberships(terms, wanted)
+    related = {}
+    for article_id in wanted:
+        candidates: dict[str, float] = defaultdict(float)
+        for term, i in memberships.get(article_id, ()):
+            weight, ids = _weight(term), term.article_ids
             for other in ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1]:
                 if other != article_id:
-                    scores[article_id][other] += weight
-    related = {}
-    for article_id, candidates in scores.items():
-        here = position[article_id]
-        ranked = [(-score, abs(position[o] - here), position[o], o) for o, score in candidates.items()]
-        related[article_id] = tuple(item[3] for item in heapq.nsmallest(RELATED_COUNT, ranked))
+                    candidates[other] += weight
+        if candidates:
+            related[article_id] = _ranked(article_id, candidates, stamp)
     return related
+
+
+class _Stamps(dict):
+    """Publication instants (POSIX seconds, None when undated) by id, computed when first asked."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        super().__init__()
+        self._by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
+
+    def __missing__(self, article_id: str) -> float | None:
+        published = self._by_id[article_id].published
+        value = self[article_id] = published.timestamp() if published else None
+        return value
+
+
+def _weight(term: Term) -> float:
+    return 0.5 if term.slug == "national" else 1.0
+
+
+def _memberships(terms: tuple[Term, ...], wanted: set[str]) -> dict[str, list[tuple[Term, int]]]:
+    """(term, position) of every listing each wanted article is in."""
+    found: dict[str, list[tuple[Term, int]]] = defaultdict(list)
+    for term in terms:
+        ids = term.article_ids
+        for article_id in wanted.intersection(ids):
+            found[article_id].append((term, ids.index(article_id)))
+    return found
+
+
+def _ranked(article_id: str, candidates: dict[str, float], stamp: dict[str, float | None]) -> tuple[str, ...]:
+    here = stamp[article_id]
+
+    def rank(other: str) -> tuple:
+        there = stamp[other]
+        if here is None or there is None:
+            distance = 0.0 if here is None and there is None else math.inf
+        else:
+            distance = abs(here - there)
+        return (-candidates[other], distance, -there if there is not None else math.inf, other)
+
+    return tuple(heapq.nsmallest(RELATED_COUNT, candidates, key=rank))
+
+
+def neighbourhood(site: Site, article_ids: Iterable[str]) -> set[str]:
+    """The listed articles whose related lists can change when these articles change: those
+    within the candidate window of them in any region or topic listing they are in."""
+    wanted = set(article_ids)
+    near: set[str] = set()
+    for term in site.regions + site.topics:
+        ids = term.article_ids
+        for article_id in wanted.intersection(ids):
+            i = ids.index(article_id)
+            near.update(ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1])
+    return near
 
 
 def paginate(articles: list[Article], page_size: int) -> tuple[Page, ...]:
     """Pages of ids; an empty listing still has one (empty) page."""
-    ids = tuple(a.id for a in articles)
+    return _paginate_ids(tuple(a.id for a in articles), page_size)
+
+
+def _paginate_ids(ids: tuple[str, ...], page_size: int) -> tuple[Page, ...]:
     total = max(1, -(-len(ids) // page_size))
     return tuple(Page(n + 1, total, ids[n * page_size:(n + 1) * page_size]) for n in range(total))
 
 
-def _unique_slugs(articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
-    """Two articles never share a URL: later claimants (in source order) get -2, -3 ..."""
+def _paginate_again(ids: tuple[str, ...], page_size: int, previous: tuple[Page, ...]) -> tuple[Page, ...]:
+    """`_paginate_ids`, keeping each previous Page that is unchanged (the same object)."""
+    pages = _paginate_ids(ids, page_size)
+    if len(pages) != len(previous):
+        return pages
+    return tuple(old if old == new else new for old, new in zip(previous, pages))
+
+
+def _unique_slugs(articles: list[Article], previous: Site | None = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Two articles never share a URL: later claimants (in source order) get -2, -3 ...
+
+    A renamed article equal to the one `previous` published is that same object, so an
+    update sees it as unchanged.
+    """
+    counts = Counter(a.slug for a in articles)
+    shared = tuple(slug for slug, count in counts.items() if count > 1)
+    if not shared:
+        return articles, []
+    # Only articles whose slug is shared, or looks like a renamed one ("<shared>-2"), can meet
+    # another slug; the rest keep theirs whatever the order.
+    prefixes = tuple(f"{slug}-" for slug in shared)
+    claimants = [a for a in articles if counts[a.slug] > 1 or a.slug.startswith(prefixes)]
     taken: dict[str, Article] = {}
     renamed: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for article in sorted(articles, key=lambda a: str(a.source)):
+    for article in sorted(claimants, key=lambda a: str(a.source)):
         slug = article.slug
         if slug in taken:
             n = 2
@@ -131,4 +316,10 @@ def _unique_slugs(articles: list[Article]) -> tuple[list[Article], list[Diagnost
             renamed[article.id] = new
             slug = new
         taken[slug] = article
-    return [replace(a, slug=renamed[a.id]) if a.id in renamed else a for a in articles], problems
+    return [_renamed(a, renamed[a.id], previous) if a.id in renamed else a for a in articles], problems
+
+
+def _renamed(article: Article, slug: str, previous: Site | None) -> Article:
+    fresh = replace(article, slug=slug)
+    prior = previous.by_id.get(article.id) if previous is not None else None
+    return prior if prior is not None and prior == fresh else fresh

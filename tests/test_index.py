@@ -1,8 +1,11 @@
 """The index stage: region, topic and month listings, and related articles."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
+
+from hypothesis import given, settings, strategies as st
 
 from generator.index import build_site, related_articles
 from generator.model import Article, RegionRef, TopicRef
@@ -90,3 +93,67 @@ def test_national_counts_less_than_a_province():
     site, _ = build_site([a, b, c, make(4, BASE - timedelta(days=10), CHONGQING, [JOBS])], 10)
     assert site.related["id003"] == ("id004", "id001")  # province + topic beats topic alone
     assert site.related["id001"] == ("id003", "id004", "id002")  # a shared topic beats sharing 全国
+
+
+REGIONS = [CHONGQING, GUANGDONG, RegionRef("national", "全国"), None]
+TOPICS = [JOBS, PENSION]
+article_specs = st.lists(st.tuples(st.integers(0, 40), st.one_of(st.none(), st.integers(0, 30)),
+                                   st.integers(0, 3), st.sets(st.integers(0, 1)), st.booleans()),
+                         min_size=1, max_size=60)
+
+
+def _articles(specs) -> dict[int, Article]:
+    found = {}
+    for n, day, region, topics, policy in specs:
+        when = BASE - timedelta(days=day) if day is not None else None
+        found[n] = make(n, when, REGIONS[region], [TOPICS[t] for t in sorted(topics)], policy)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(article_specs, article_specs, st.sampled_from(["publish", "separate", "drop"]))
+def test_indexing_around_changes_equals_a_full_indexing(before, edits, non_policy):
+    """The incremental path of build_site (what the preview server uses) is exact: after any
+    edits, adds and deletions its order, listings, pages and related lists are the ones a
+    full indexing gives."""
+    old_articles = _articles(before)
+    new_articles = dict(old_articles)
+    for n, *_ in edits[::3]:
+        new_articles.pop(n, None)
+    new_articles.update(_articles(edits[1::3]))
+    previous, _ = build_site(list(old_articles.values()), 3, non_policy=non_policy, tz=SHANGHAI)
+    full, _ = build_site(list(new_articles.values()), 3, non_policy=non_policy, tz=SHANGHAI)
+    again, _ = build_site([previous.by_id.get(a.id, a) if a is old_articles.get(int(a.id[2:])) else a
+                           for a in new_articles.values()], 3, non_policy=non_policy, tz=SHANGHAI, previous=previous)
+    unchanged = sum(1 for n, a in new_articles.items() if old_articles.get(n) is a and a.id in previous.by_id)
+    assert sum(1 for a in again.articles if previous.by_id.get(a.id) is a) == unchanged  # not made again
+    assert dict(again.related) == dict(full.related)
+    assert again == full
+
+
+def _reference_unique_slugs(articles):
+    """The plain rule: in source order, a slug already taken becomes slug-2, slug-3 ..."""
+    taken, result = set(), {}
+    for article in sorted(articles, key=lambda a: str(a.source)):
+        slug = article.slug
+        if slug in taken:
+            n = 2
+            while f"{slug}-{n}" in taken:
+                n += 1
+            slug = f"{slug}-{n}"
+        taken.add(slug)
+        result[article.id] = slug
+    return result
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "a-2-2", "b", "b-2", "ab", "a-b"]), min_size=1, max_size=12),
+       st.randoms(use_true_random=False))
+def test_unique_slugs_follow_the_plain_rule(slugs, random):
+    """Only articles whose slug is shared (or looks renamed) are looked at; the result is the plain rule's."""
+    articles = [replace(make(n, BASE - timedelta(hours=n)), slug=slug, source=PurePosixPath(f"content/{n:02d}.md"))
+                for n, slug in enumerate(slugs)]
+    random.shuffle(articles)
+    site, problems = build_site(articles, 10)
+    assert {a.id: a.slug for a in site.articles} == _reference_unique_slugs(articles)
+    assert len(problems) == sum(1 for a in articles if a.slug != site.by_id[a.id].slug)
