@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Container, NamedTuple
 
 import jinja2
 
@@ -22,8 +22,8 @@ from generator.render.images import link_remote_images
 from generator.render.links import Links
 from generator.render.safety import json_for_script, xml_safe
 
-__all__ = ["Document", "LazyDocument", "Links", "OutputSpec", "context_fingerprint", "documents", "make_environment", "plan",
-           "static_files", "template_key", "xml_safe"]
+__all__ = ["ArticleViews", "Document", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "context_fingerprint", "documents", "make_environment", "plan",
+           "document_paths", "static_files", "template_key", "xml_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,30 +119,58 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
     }
 
 
-def article_views(articles, links: Links, term_urls, embed: bool, content_key: str,
-                  cache: dict | None = None) -> dict[str, dict[str, Any]]:
-    """Every article's view; with `cache` (kept by a long-lived Builder), a view whose article
-    and links are unchanged is reused instead of made again. The cache keeps only this
-    build's views."""
-    views = {}
-    fresh = {}
-    for article in articles:
-        key = (article.id, article.digest, article.slug, content_key, embed, links.base, links.absolute_base,
+class ArticleViews(dict):
+    """Article views by id, each made the first time a page asks for it.
+
+    With `cache` (kept by a long-lived Builder: id -> (key, view)) a view whose article and
+    links are unchanged is reused instead of made again, so a preview rebuild after one
+    edit makes one view, not ten thousand.
+    """
+
+    def __init__(self, site: Site, links: Links, term_urls: dict[tuple[str, str], str], embed: bool,
+                 content_key: str, cache: dict | None = None) -> None:
+        super().__init__()
+        self._site, self._links, self._term_urls = site, links, term_urls
+        self._embed, self._content_key = embed, content_key
+        self._cache = cache if cache is not None else {}
+
+    def __missing__(self, article_id: str) -> dict[str, Any]:
+        article, links, term_urls = self._site.by_id[article_id], self._links, self._term_urls
+        key = (article.digest, article.slug, self._content_key, self._embed, links.base, links.absolute_base,
                article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
                tuple(term_urls.get(("topic", t.slug)) for t in article.topics))
-        view = cache.get(key) if cache is not None else None
-        if view is None:
-            view = article_view(article, links, term_urls, embed, content_key)
-        views[article.id] = view
-        fresh[key] = view
-    if cache is not None:
-        cache.clear()
-        cache.update(fresh)
-    return views
+        cached = self._cache.get(article_id)
+        if cached is not None and cached[0] == key:
+            view = cached[1]
+        else:
+            view = article_view(article, links, term_urls, self._embed, self._content_key)
+            self._cache[article_id] = (key, view)
+        self[article_id] = view
+        return view
+
+    def forget_others(self) -> None:
+        """Drop cached views of articles that are no longer in the site."""
+        for article_id in [i for i in self._cache if i not in self._site.by_id]:
+            del self._cache[article_id]
 
 
 TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
 TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
+
+
+class PagePlan(NamedTuple):
+    """One page of the site before its data is gathered: `spec()` gathers it.
+
+    (A named tuple: a large site plans ten thousand of these for every preview update.)
+    """
+
+    path: str
+    template: str
+    gather: Callable[..., dict[str, Any]]
+    arguments: tuple = ()
+
+    def spec(self) -> OutputSpec:
+        return OutputSpec(self.path, self.template, self.gather(*self.arguments))
 
 
 def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> list[OutputSpec]:
@@ -151,74 +179,91 @@ def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict
     `content_key` is the article cache's key: with it, view fingerprints tell whether a
     page changed since the last build without rendering it.
     """
+    pages = page_plans(site, config, content_key, view_cache)
+    specs = [page.spec() for page in pages]
+    pages.views.forget_others()
+    return specs
+
+
+class PagePlans(list):
+    """The PagePlans of a site, with the views they share."""
+
+    views: ArticleViews
+
+
+def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> PagePlans:
+    """Every templated page of the site, its data not yet gathered (cheap: a preview rebuild
+    gathers only the pages an edit can have changed)."""
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
-    embed = config.remote_images == "embed"
-    views = article_views(site.articles, links, term_urls, embed, content_key, view_cache)
+    views = ArticleViews(site, links, term_urls, config.remote_images == "embed", content_key, view_cache)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
-    specs = listing_specs(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
+    pages = PagePlans(listing_plans(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None))
+    pages.views = views
     if site.other_pages:
-        specs += listing_specs(site.other_pages, "other/", views, common, links, heading="其他（非政策）文章")
-    specs += _article_specs(site, views, common, links, config)
-    specs += _term_specs(site, views, common, links)
-    specs.append(OutputSpec("regions/index.html", "regions.html", {
+        pages += listing_plans(site.other_pages, "other/", views, common, links, heading="其他（非政策）文章")
+    pages += _article_plans(site, views, common, config)
+    pages += _term_plans(site, views, common, links)
+    pages.append(PagePlan("regions/index.html", "regions.html", lambda: {
         **common, "nav": "regions", "terms": [_term_view(t, links) for t in site.regions],
-        "chart": region_chart_svg(site.regions, links), "chart_url": links.url("regions/chart.svg"), "canonical": links.absolute("regions/"),
-        "chart_alt": _chart_alt(site.regions)}))
-    specs.append(OutputSpec("topics/index.html", "topics.html", {
+        "chart": region_chart_svg(site.regions, links), "chart_url": links.url("regions/chart.svg"),
+        "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(site.regions)}))
+    pages.append(PagePlan("topics/index.html", "topics.html", lambda: {
         **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
         "canonical": links.absolute("topics/")}))
-    specs.append(OutputSpec("archives/index.html", "archives.html", {
+    pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
         **common, "nav": "archives", "years": _years(site.months, links), "canonical": links.absolute("archives/")}))
     if config.search:
-        specs.append(OutputSpec("search/index.html", "search.html", {
+        pages.append(PagePlan("search/index.html", "search.html", lambda: {
             **common, "nav": "search", "canonical": links.absolute("search/")}))
-    specs.append(OutputSpec("404.html", "404.html", {**common, "canonical": links.absolute("404.html")}))
-    return specs
+    pages.append(PagePlan("404.html", "404.html", lambda: {**common, "canonical": links.absolute("404.html")}))
+    return pages
 
 
-def _article_specs(site: Site, views, common, links: Links, config: SiteConfig) -> list[OutputSpec]:
-    specs = []
+def _article_plans(site: Site, views: ArticleViews, common, config: SiteConfig) -> list[PagePlan]:
     ordered = site.articles
-    for position, article in enumerate(ordered):
+
+    def context(position: int) -> dict[str, Any]:
+        article = ordered[position]
         view = views[article.id]
-        specs.append(OutputSpec(f"{article.url_path}index.html", "article.html", {
-            **common, "article": view,
-            "newer": views[ordered[position - 1].id] if position > 0 else None,
-            "older": views[ordered[position + 1].id] if position + 1 < len(ordered) else None,
-            "related": [views[i] for i in site.related.get(article.id, ())],
-            "canonical": view["absolute_url"],
-            "json_ld": _json_ld(view, config),
-        }))
-    return specs
+        return {**common, "article": view,
+                "newer": views[ordered[position - 1].id] if position > 0 else None,
+                "older": views[ordered[position + 1].id] if position + 1 < len(ordered) else None,
+                "related": [views[i] for i in site.related.get(article.id, ())],
+                "canonical": view["absolute_url"],
+                "json_ld": _json_ld(view, config)}
+
+    return [PagePlan(f"{article.url_path}index.html", "article.html", context, (position,))
+            for position, article in enumerate(ordered)]
 
 
-def _term_specs(site: Site, views, common, links: Links) -> list[OutputSpec]:
-    specs = []
+def _term_plans(site: Site, views: ArticleViews, common, links: Links) -> list[PagePlan]:
+    pages = []
     for term in site.regions + site.topics + site.months:
         feeds = [] if term.kind == "month" else _term_feeds(term, links)
         nav = {"region": "regions", "topic": "topics", "month": "archives"}[term.kind]
         heading = term.name if term.kind != "topic" else f"主题：{term.name}"
-        specs += listing_specs(term.pages, term.url_path, views,
+        pages += listing_plans(term.pages, term.url_path, views,
                                {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds,
                                 "term": _term_view(term, links)}, links, heading=heading)
-    return specs
+    return pages
 
 
-def listing_specs(pages: tuple[Page, ...], prefix: str, views: dict[str, dict[str, Any]],
-                  common: dict[str, Any], links: Links, *, heading: str | None) -> list[OutputSpec]:
+def listing_plans(pages: tuple[Page, ...], prefix: str, views: ArticleViews,
+                  common: dict[str, Any], links: Links, *, heading: str | None) -> list[PagePlan]:
     """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/."""
-    specs = []
+    def context(page: Page, rel: str) -> dict[str, Any]:
+        return {"term": None, "term_feeds": [], **common,
+                "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
+                "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
+                "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
+                "canonical": links.absolute(rel)}
+
+    plans = []
     for page in pages:
         rel = prefix + ("" if page.number == 1 else f"page/{page.number}/")
-        specs.append(OutputSpec(rel + "index.html", "index.html", {
-            "term": None, "term_feeds": [], **common,
-            "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
-            "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
-            "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
-            "canonical": links.absolute(rel),
-        }))
-    return specs
+        plans.append(PagePlan(rel + "index.html", "index.html", context, (page, rel)))
+    return plans
 
 
 def _term_view(term: Term, links: Links) -> dict[str, Any]:
@@ -275,17 +320,31 @@ def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     return data
 
 
-def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[Document | LazyDocument]:
-    """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart."""
+def documents(site: Site, config: SiteConfig, content_key: str = "", feeds: Container[str] | None = None,
+              sitemap: bool = True) -> list[Document | LazyDocument]:
+    """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart.
+
+    For an update, `feeds` limits the feeds to those of the listings with these prefixes
+    ("" is the site's) and `sitemap=False` leaves the sitemap out.
+    """
     from generator.render.feeds import feed_documents
     from generator.render.sitemap import robots_txt, sitemap_documents
 
     links = Links(config)
-    docs = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
-    docs += feed_documents(site, config, links, content_key)
-    docs += sitemap_documents(site, config, links)
+    docs: list[Document | LazyDocument] = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
+    docs += feed_documents(site, config, links, content_key, feeds)
+    if sitemap:
+        docs += sitemap_documents(site, config, links)
     docs.append(Document("robots.txt", robots_txt(links).encode("utf-8")))
     return docs
+
+
+def document_paths(site: Site) -> list[str]:
+    """The path of every file `documents` makes (with every feed), without making any."""
+    from generator.render.feeds import feed_paths
+    from generator.render.sitemap import sitemap_paths
+
+    return ["regions/chart.svg", *feed_paths(site), *sitemap_paths(site), "robots.txt"]
 
 
 def static_files(config: SiteConfig) -> list[tuple[str, Path]]:

@@ -15,7 +15,7 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Iterable
+from typing import Container, Iterable
 
 from feedgen.feed import FeedGenerator
 
@@ -41,14 +41,21 @@ def feed_id(path: str) -> str:
 def feed_items(articles: Iterable[Article], config: SiteConfig) -> list[Article]:
     """Newest dated articles, at most `feed_items`, within `feed_max_age_days` of the newest one.
 
-    The age window is measured from the newest article, not from today, so the same
-    content always gives the same feed.
+    `articles` are newest first (as every listing is), so the walk stops at the first one
+    too old or past the limit. The age window is measured from the newest article, not
+    from today, so the same content always gives the same feed.
     """
-    dated = [a for a in articles if a.published is not None]
-    if config.feed_max_age_days and dated:
-        oldest = dated[0].published - timedelta(days=config.feed_max_age_days)
-        dated = [a for a in dated if a.published >= oldest]
-    return dated[:config.feed_items]
+    items: list[Article] = []
+    oldest = None
+    for article in articles:
+        if article.published is None:
+            continue
+        if oldest is None and config.feed_max_age_days:
+            oldest = article.published - timedelta(days=config.feed_max_age_days)
+        if len(items) >= config.feed_items or (oldest is not None and article.published < oldest):
+            break
+        items.append(article)
+    return items
 
 
 def fallback_date() -> datetime:
@@ -145,8 +152,10 @@ class FeedWriter:
         return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + stylesheet + b'"?>\n' + rest
 
 
-def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = ""):
-    """Every feed file of the site (site-wide RSS, Atom, JSON Feed; RSS and Atom per region and topic).
+def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = "",
+                   prefixes: Container[str] | None = None):
+    """Every feed file of the site (site-wide RSS, Atom, JSON Feed; RSS and Atom per region and topic),
+    or only those of the listings whose prefix ("" for the site, "regions/x/" ...) is in `prefixes`.
 
     Feeds are lazy: each carries a fingerprint of what it lists, and is generated only
     when that differs from the last build's.
@@ -155,10 +164,13 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
     from generator.render.fingerprint import view_fingerprint
 
     writer = FeedWriter(config, links)
-    listed = [site.by_id[i] for i in site.listed]
+    whole = prefixes is None or "" in prefixes
+    listed = (site.by_id[i] for i in site.listed) if whole else ()
     docs = []
-    listings: list[tuple[str, str, str, list[Article]]] = [("", config.title, config.description, listed)]
+    listings: list[tuple[str, str, str, Iterable[Article]]] = [("", config.title, config.description, listed)] if whole else []
     for term in site.regions + site.topics:
+        if prefixes is not None and term.url_path not in prefixes:
+            continue
         label = "地区" if term.kind == "region" else "主题"
         listings.append((term.url_path, f"{term.name} · {config.title}",
                          f"{config.title}：{label}「{term.name}」的最新文章", _members(site, term)))
@@ -170,11 +182,21 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
             path = prefix + name
             docs.append(LazyDocument(path, view_fingerprint(kind, path, title, description, settings, item_keys),
                                      _producer(writer, kind, title, description, path, prefix, items)))
-    items = feed_items(listed, config)
+    if not whole:
+        return docs
+    items = feed_items((site.by_id[i] for i in site.listed), config)
     docs.append(LazyDocument("feed.json", view_fingerprint("json", settings, config.description, [
         (a.digest, a.slug, a.region, a.topics, a.published) for a in items]),
         lambda: json_feed(items, config, links, writer)))
     return docs
+
+
+def feed_paths(site: Site) -> list[str]:
+    """The path of every feed file `feed_documents` makes, without making any."""
+    paths = ["rss.xml", "atom.xml"]
+    for term in site.regions + site.topics:
+        paths += [term.url_path + "rss.xml", term.url_path + "atom.xml"]
+    return paths + ["feed.json"]
 
 
 def _producer(writer: FeedWriter, kind: str, title: str, description: str, path: str, prefix: str,
@@ -182,8 +204,8 @@ def _producer(writer: FeedWriter, kind: str, title: str, description: str, path:
     return lambda: writer.xml(writer.generator(title, description, path, prefix or "", items), kind, path)
 
 
-def _members(site: Site, term: Term) -> list[Article]:
-    return [site.by_id[i] for i in term.article_ids]
+def _members(site: Site, term: Term) -> Iterable[Article]:
+    return (site.by_id[i] for i in term.article_ids)
 
 
 def json_feed(items: list[Article], config: SiteConfig, links: Links, writer: FeedWriter) -> bytes:

@@ -39,6 +39,15 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
     return entries
 
 
+def sitemap_paths(site: Site) -> list[str]:
+    """The files `sitemap_documents` makes for this site, counted without making them."""
+    count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 3
+    count += sum(len(term.pages) for term in site.regions + site.topics + site.months)
+    if count <= MAX_URLS:
+        return ["sitemap.xml"]
+    return [f"sitemap-{n}.xml" for n in range(1, -(-count // MAX_URLS) + 1)] + ["sitemap.xml"]
+
+
 def _changed(article: Article) -> datetime:
     return article.updated or article.published
 
