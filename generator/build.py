@@ -1,11 +1,13 @@
 """The pipeline: load -> clean -> enrich -> index -> plan/render -> write (one writer)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
+from bisect import insort
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
@@ -15,10 +17,12 @@ from generator.cache import ArticleCache, pipeline_key
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, LoadError, error, warning
 from generator.discover import discover
-from generator.manifest import Manifest, forget_manifest, inputs_key, load_manifest, output_identity, save_manifest
+from generator.manifest import InputsKey, Manifest, forget_manifest, load_manifest, output_identity, save_manifest
 from generator.model import Article
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
 from generator.themes import theme_dirs
+from generator.parallel_render import render_pages
+from generator.update import BuildState, classify, diagnostics_of, write_update
 from generator.write import StagedWriter, WriteError
 
 if TYPE_CHECKING:
@@ -50,6 +54,7 @@ class BuildResult:
     cached: int = 0  # articles taken from the cache
     unchanged: bool = False  # no input changed since the last build: nothing was written
     reused: int = 0  # pages whose published file was kept because nothing they show changed
+    in_place: bool = False  # an update of the published site (Builder.update), not a whole new one
 
 
 def make_pipeline(config: SiteConfig) -> Pipeline:
@@ -116,22 +121,30 @@ class Builder:
 
     `digest build` uses it once; `digest serve` keeps one alive, so a rebuild after one
     saved file does not reload the cache from disk. With `persist_cache=False` the cache
-    file is written only by `close()` (a large cache costs time to write after every save).
+    and the manifest are written only by `close()` (writing them costs time after every
+    save). With `incremental=True` it also keeps what `update()` needs (see generator.update).
     """
 
     def __init__(self, config: SiteConfig, *, jobs: int | None = None, use_cache: bool = True,
-                 persist_cache: bool = True) -> None:
+                 persist_cache: bool = True, incremental: bool = False) -> None:
         self.config = config
         self.jobs = jobs
         self.use_cache = use_cache
         self.persist_cache = persist_cache
+        self.incremental = incremental
         self._cache: ArticleCache | None = None
         self._manifest: Manifest | None = None
+        self._manifest_on_disk = False  # whether the saved manifest is the one in memory
         self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
+        self._state: BuildState | None = None
+        self._render: tuple[str, object] | None = None  # (template key, Jinja environment) for updates
 
     def close(self) -> None:
         if self._cache is not None and self.use_cache:
             self._cache.save()
+        if self._manifest is not None and self.use_cache and not self._manifest_on_disk:
+            save_manifest(self.config, self._manifest)
+            self._manifest_on_disk = True
 
     def build(self, *, strict: bool = False,
               progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None) -> BuildResult:
@@ -144,12 +157,18 @@ class Builder:
             return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
         files, problems = discover(source)
         diagnostics += problems
-        inputs = inputs_key(config, files, theme_dirs(config)[0])
+        inputs_now = InputsKey.of(config, files, theme_dirs(config)[0])
+        inputs = inputs_now.key
         previous = self._previous_manifest()
         if previous is not None and previous.inputs == inputs:
+            if self.incremental and self._state is None:
+                self._state = self._state_of_published_site(files, problems, inputs_now)
+                if self._manifest is None:
+                    self._manifest, self._manifest_on_disk = previous, True
             return _unchanged(previous, strict, time.perf_counter() - started)
         from generator.index import build_site
 
+        self._state = None
         pipeline = make_pipeline(config)
         content_key = article_cache_key(config)
         cache = self._article_cache(content_key)
@@ -174,19 +193,147 @@ class Builder:
                                timings, cache.hits)
         forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
         self._manifest = None
-        pages, reused, page_records = write_site(site, config, timings, jobs=self.jobs, previous=previous,
-                                                 content_key=content_key, view_cache=self._views,
-                                                 background_cleanup=not self.persist_cache)
+        written = write_site(site, config, timings, jobs=self.jobs, previous=previous, content_key=content_key,
+                             view_cache=self._views, background_cleanup=not self.persist_cache)
         if self.persist_cache and self.use_cache:
             cache.save()
-        result = BuildResult(len(articles), pages, skipped, time.perf_counter() - started, tuple(diagnostics), True,
-                             timings, cache.hits, reused=reused)
-        self._manifest = Manifest(inputs, output_identity(config.output_dir), page_records,
-                                  {"articles": result.articles, "pages": pages, "skipped": skipped},
+        result = BuildResult(len(articles), written.count, skipped, time.perf_counter() - started, tuple(diagnostics),
+                             True, timings, cache.hits, reused=written.reused)
+        self._manifest = Manifest(inputs, output_identity(config.output_dir), written.records,
+                                  {"articles": result.articles, "pages": written.count, "skipped": skipped},
                                   result.diagnostics)
+        self._manifest_on_disk = False
         if self.use_cache:
             save_manifest(config, self._manifest)
+            self._manifest_on_disk = True
+        if self.incremental:
+            self._warm_up()
+            displays = _displays(files, source)
+            self._state = BuildState(source, displays, dict(zip(displays, results)), problems, site, written.pages,
+                                     written.documents, inputs_now, content_key, pipeline)
         return result
+
+    def _state_of_published_site(self, files: list[Path], problems: list[Diagnostic],
+                                 inputs: InputsKey) -> BuildState | None:
+        """The state `update()` needs, for a site that is already published and current (the
+        preview server's first build): articles from the cache, indexed again; nothing written."""
+        from generator.index import build_site
+        from generator.render import document_paths, page_plans
+
+        config = self.config
+        try:
+            pipeline = make_pipeline(config)
+        except Exception:  # noqa: BLE001 - rules or taxonomy unreadable: the next build says so
+            return None
+        content_key = article_cache_key(config)
+        results, _ = process_files(files, config.source_dir, pipeline, self._article_cache(content_key), jobs=self.jobs)
+        articles = [article for article, _ in results if article is not None]
+        site, _ = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
+        pages = {page.path for page in page_plans(site, config, content_key, self._views)}
+        displays = _displays(files, config.source_dir)
+        self._warm_up()
+        return BuildState(config.source_dir, displays, dict(zip(displays, results)), problems, site, pages,
+                          set(document_paths(site)), inputs, content_key, pipeline)
+
+    def update(self, paths: Iterable[Path]) -> BuildResult:
+        """Apply saved, added or deleted article files to the published site in place (the
+        preview server's rebuild); a full build when they cannot be applied that way."""
+        state, manifest = self._state, self._manifest
+        if state is None or manifest is None or not manifest.describes(self.config.output_dir):
+            return self.build()
+        files = classify(paths, state.source, state.results)
+        if files is None:
+            return self.build()
+        collecting = gc.isenabled()
+        gc.disable()  # tens of thousands of short-lived objects over a large live heap: collections cost more than the update
+        try:
+            return self._update(state, manifest, files)
+        except BaseException:
+            self._state = self._manifest = None  # the output may be half updated: the next build is a full one
+            raise
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _update(self, state: BuildState, manifest: Manifest, files: dict[PurePosixPath, Path]) -> BuildResult:
+        from generator.index import build_site
+
+        config, started, clock = self.config, time.perf_counter(), time.perf_counter
+        cache = self._article_cache(state.content_key)
+        moved = False
+        for display, path in sorted(files.items()):
+            state.inputs.changed(path)
+            old = state.results.get(display)
+            if os.path.isfile(path):
+                entry = cache.lookup(str(display), path)
+                if entry is not None:
+                    result = (entry.article, list(entry.diagnostics))
+                else:
+                    article, notes, _ = _process_one((str(path), str(display)), state.pipeline)
+                    cache.store(str(display), path, article.digest if article else None, article, tuple(notes))
+                    result = (article, notes)
+                if old is None:
+                    insort(state.order, display)
+                elif old[0] is result[0] and old[1] == result[1]:
+                    continue
+                state.results[display] = result
+            elif old is not None:
+                state.order.remove(display)
+                del state.results[display]
+                cache.forget(str(display))
+            else:
+                continue
+            moved = True
+        timings = {"process": clock() - started}
+        manifest.inputs = state.inputs.key
+        if not moved:  # touched, or saved unchanged: only the inputs key moved
+            self._manifest_on_disk = False
+            if self.persist_cache and self.use_cache:
+                save_manifest(config, manifest)
+                self._manifest_on_disk = True
+            return replace(_unchanged(manifest, False, clock() - started), in_place=True)
+        mark = clock()
+        articles = [result[0] for result in map(state.results.__getitem__, state.order) if result[0] is not None]
+        site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz,
+                                      previous=state.site)
+        timings["index"] = clock() - mark
+        if self._manifest_on_disk or self.persist_cache:
+            forget_manifest(config)  # until the update is complete, the saved manifest describes nothing
+            self._manifest_on_disk = False
+        key, env = self._renderer()
+        count, reused = write_update(state, site, manifest, config, (key, env), self._views, timings, jobs=self.jobs)
+        state.site = site
+        diagnostics = tuple(diagnostics_of(state, slug_notes))
+        skipped = len(state.problems) + sum(1 for result in state.results.values() if result[0] is None)
+        manifest.summary = {"articles": len(articles), "pages": count, "skipped": skipped}
+        manifest.diagnostics = diagnostics
+        if self.persist_cache and self.use_cache:
+            cache.save()
+            save_manifest(config, manifest)
+            self._manifest_on_disk = True
+        return BuildResult(len(articles), count, skipped, clock() - started, diagnostics, True, timings,
+                           cache.hits, reused=reused, in_place=True)
+
+    def _warm_up(self) -> None:
+        """Import the stages an update runs in this process (a full build ran them in forked
+        workers) and compile the templates, so the first save is as quick as the next ones."""
+        import generator.clean  # noqa: F401
+        import generator.enrich  # noqa: F401
+        import generator.load  # noqa: F401
+
+        _, env = self._renderer()
+        for name in ("index.html", "article.html"):
+            env.get_template(name)
+
+    def _renderer(self):
+        """The template key and Jinja environment, made once per Builder (a template change is
+        a full build, which makes them again)."""
+        from generator.render import make_environment, template_key
+
+        key = template_key(self.config)
+        if self._render is None or self._render[0] != key:
+            self._render = (key, make_environment(self.config))
+        return self._render
 
     def _previous_manifest(self) -> Manifest | None:
         if not self.use_cache:
@@ -200,6 +347,11 @@ class Builder:
             return self._cache
         self._cache = ArticleCache.open(cache_path(self.config) if self.use_cache else None, key)
         return self._cache
+
+
+def _displays(files: list[Path], source: Path) -> list[PurePosixPath]:
+    """The path every diagnostic and cache entry names a file by: `<source name>/<relative path>`."""
+    return [PurePosixPath(source.name, path.relative_to(source).as_posix()) for path in files]
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:
@@ -242,7 +394,7 @@ def process_files(files: list[Path], source: Path, pipeline: Pipeline, cache: Ar
                   jobs: int | None = None, progress=None) -> tuple[list[tuple[Article | None, list[Diagnostic]]], dict[str, float]]:
     """Every file's (article, diagnostics) in file order: from the cache, or processed in parallel."""
     global _WORKER_PIPELINE
-    displays = [PurePosixPath(source.name, path.relative_to(source).as_posix()) for path in files]
+    displays = _displays(files, source)
     results: list[tuple[Article | None, list[Diagnostic]] | None] = [None] * len(files)
     todo: list[int] = []
     for i, path in enumerate(files):
@@ -280,8 +432,14 @@ def _progress(iterable, total: int, progress):
 
 
 def _process_one(item: tuple[str, str], pipeline: Pipeline):
+    """One file for the build: its article with dates already in the site's time zone (so the
+    cached article is the one the index uses, and unchanged articles stay the same objects)."""
+    from generator.index import in_zone
+
     times = {stage: 0.0 for stage in STAGES}
     article, notes = process_file(Path(item[0]), PurePosixPath(item[1]), pipeline, times)
+    if article is not None:
+        article = in_zone(article, pipeline.config.tz)
     return article, notes, times
 
 
@@ -290,9 +448,20 @@ def _process_chunk(items: list[tuple[str, str]]):
     return [_process_one(item, _WORKER_PIPELINE) for item in items]
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `write_site` put in place."""
+
+    count: int  # files written (not reused)
+    reused: int  # pages kept because nothing they show changed
+    records: dict[str, tuple[str, str]]  # page or feed path -> (fingerprint, sha256 of the bytes or "")
+    pages: set[str]  # templated pages
+    documents: set[str]  # feeds, sitemap, chart, robots.txt
+
+
 def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None, *, jobs: int | None = None,
                previous: Manifest | None = None, content_key: str = "", view_cache: dict | None = None,
-               background_cleanup: bool = False) -> tuple[int, int, dict[str, tuple[str, str]]]:
+               background_cleanup: bool = False) -> Written:
     """Render every planned page, feeds and static files through one staged writer.
 
     A page whose fingerprint matches the previous build's is not rendered: its published
@@ -301,7 +470,6 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     page). The search index is built inside the staging folder too, so the site and its
     index are swapped in together or not at all.
 
-    Returns (files written, pages reused, {page path: (fingerprint, sha256)}).
     """
     from generator.render import LazyDocument, context_fingerprint, documents, make_environment, plan, static_files, template_key
 
@@ -333,7 +501,9 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         mark = clock()
         count = len(todo)
         documents_kept: dict[str, tuple[str, str]] = {}
+        document_paths: set[str] = set()
         for document in documents(site, config, content_key):
+            document_paths.add(document.path)
             published, target = config.output_dir / document.path, writer.reserve(document.path)
             if isinstance(document, LazyDocument):
                 documents_kept[document.path] = (document.fingerprint, "")
@@ -361,7 +531,7 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         writer.abort()
         raise
     records = {**documents_kept, **{spec.path: (fingerprints[i], digests[i] or "") for i, spec in enumerate(specs)}}
-    return count, len(specs) - len(todo), records
+    return Written(count, len(specs) - len(todo), records, {spec.path for spec in specs}, document_paths)
 
 
 def _reuse(published: Path, target: Path) -> bool:
@@ -393,43 +563,6 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-_RENDER_JOB: tuple | None = None  # (specs, targets, env) of the current build, inherited by forked workers
-RENDER_CHUNK = 64
-
-
-def render_pages(specs, targets: list[Path], env, indices: list[int], jobs: int | None = None) -> list[str]:
-    """Render the specs at `indices` to their reserved targets; returns each page's sha256, in order."""
-    global _RENDER_JOB
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(indices) // 256))
-    if workers <= 1:
-        return _render_some(indices, specs, targets, env)
-    _RENDER_JOB = (specs, targets, env)
-    try:
-        chunks = [indices[n:n + RENDER_CHUNK] for n in range(0, len(indices), RENDER_CHUNK)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [d for chunk in pool.imap(_render_chunk, chunks) for d in chunk]
-    finally:
-        _RENDER_JOB = None
-
-
-def _render_chunk(indices: list[int]) -> list[str]:
-    assert _RENDER_JOB is not None
-    return _render_some(indices, *_RENDER_JOB)
-
-
-def _render_some(indices: list[int], specs, targets: list[Path], env) -> list[str]:
-    digests = []
-    for i in indices:
-        spec = specs[i]
-        data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
-        try:
-            targets[i].write_bytes(data)
-        except OSError as exc:
-            raise WriteError(f"cannot write {spec.path}: {exc.strerror or exc}") from None
-        digests.append(hashlib.sha256(data).hexdigest())
-    return digests
 
 
 def write_search_index(writer: StagedWriter, config: SiteConfig, pages_digest: str) -> None:

@@ -83,6 +83,10 @@ class ArticleCache:
             return
         self.entries[rel] = Entry(signature, digest or file_digest(path), article, diagnostics)
 
+    def forget(self, rel: str) -> None:
+        """The file is gone."""
+        self.entries.pop(rel, None)
+
     def keep_only(self, rels: set[str]) -> None:
         """Forget files that no longer exist, so the cache does not grow forever."""
         for rel in [r for r in self.entries if r not in rels]:

@@ -78,20 +78,49 @@ def output_identity(output: Path) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
-def inputs_key(config: SiteConfig, files: list[Path], theme_folder: Path) -> str:
+_MODULUS = 1 << 160
+
+
+@dataclass(slots=True)
+class InputsKey:
     """Every input of a build, by stat signature: sources, theme, site templates and static
-    files, rules and taxonomy files, the settings, the code, SOURCE_DATE_EPOCH."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{code_version()}\0{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode(
-        "utf-8", "surrogatepass"))
-    root = Path(config.root)
-    watched = [theme_folder, root / "templates", root / "static"]
-    extra = [root / rel for rel in (config.rules, config.taxonomy) if rel]
-    for path in files + extra + [p for folder in watched if folder.is_dir() for p in sorted(folder.rglob("*"))]:
-        try:
-            st = path.stat()
-        except OSError:
-            digest.update(f"{path}\0missing\0".encode("utf-8", "surrogatepass"))
-            continue
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    files, rules and taxonomy files, the settings, the code, SOURCE_DATE_EPOCH.
+
+    The key is a sum of one hash per file, so the preview server can move it along with
+    the files it was told changed instead of stat'ing every input again.
+    """
+
+    header: int
+    files: dict[str, int]
+
+    @classmethod
+    def of(cls, config: SiteConfig, files: list[Path], theme_folder: Path) -> "InputsKey":
+        header = _number(f"{code_version()}\0{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0")
+        root = Path(config.root)
+        watched = [theme_folder, root / "templates", root / "static"]
+        extra = [root / rel for rel in (config.rules, config.taxonomy) if rel]
+        paths = files + extra + [p for folder in watched if folder.is_dir() for p in sorted(folder.rglob("*"))]
+        return cls(header, {str(path): _file_term(path) for path in paths})
+
+    def changed(self, path: Path) -> None:
+        """`path` was created or modified (or deleted: it then no longer counts)."""
+        if path.exists() or os.path.lexists(path):
+            self.files[str(path)] = _file_term(path)
+        else:
+            self.files.pop(str(path), None)
+
+    @property
+    def key(self) -> str:
+        return f"{(self.header + sum(self.files.values())) % _MODULUS:040x}"
+
+
+def _file_term(path: Path) -> int:
+    try:
+        st = path.stat()
+    except OSError:
+        return _number(f"{path}\0missing\0")
+    return _number(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0")
+
+
+def _number(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), "big")

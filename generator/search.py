@@ -15,10 +15,12 @@ class SearchError(Exception):
     """The search index could not be built; the message says why and what to do."""
 
 
-def index_site(folder: Path, language: str = "zh-CN") -> str:
-    """Write `pagefind/` into `folder`; returns Pagefind's one-line summary."""
+def index_site(folder: Path, language: str = "zh-CN", bundle: Path | None = None) -> str:
+    """Write `pagefind/` into `folder` (or the index into `bundle`); returns Pagefind's summary."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--silent",
                "--force-language", language.split("-")[0].lower()]
+    if bundle is not None:
+        command += ["--output-path", str(bundle)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -27,7 +29,7 @@ def index_site(folder: Path, language: str = "zh-CN") -> str:
     if done.returncode != 0 or "No module named pagefind" in output:
         hint = " (install it with: pip install 'pagefind[extended]', or build with --no-search)"
         raise SearchError(f"Pagefind failed: {output.splitlines()[-1] if output else done.returncode}{hint}")
-    if not (folder / "pagefind" / "pagefind-ui.js").is_file():
+    if not ((bundle or folder / "pagefind") / "pagefind-ui.js").is_file():
         raise SearchError("Pagefind wrote no index (no page has data-pagefind-body?)")
     return output
 

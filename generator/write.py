@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -73,9 +74,7 @@ class StagedWriter:
         _remove_all(stale)
 
     def _target(self, rel: str) -> Path:
-        path = PurePosixPath(rel)
-        if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in rel:
-            raise WriteError(f"refusing to write outside the output folder: {rel!r}")
+        path = _checked(rel)
         if path in self._written:
             raise WriteError(f"two outputs want the same path: {rel}")
         self._written.add(path)
@@ -167,6 +166,108 @@ class StagedWriter:
         if self._move_back():
             return  # never delete the user's .git; the next writer moves it back
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class InPlaceWriter:
+    """Updates the published site file by file: the preview server's rebuild after one edit.
+
+    Rebuilding the staging folder costs time in proportion to the whole site (every
+    folder and link made again); an edit changes a handful of files. Each new file is
+    written to a temporary name beside its target (`reserve`), and `commit()` renames them
+    all over the old files, then deletes what is no longer planned: a reader sees the old
+    page or the new one, never half of one, and the switch takes milliseconds. A kill in
+    between leaves a mix of old and new pages; the caller drops the saved manifest first,
+    so the next build after an interrupted update rebuilds everything.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self._pending: dict[PurePosixPath, Path] = {}  # target -> temporary file
+        self._removed: list[PurePosixPath] = []
+        if not self.output.is_dir():
+            raise WriteError(f"cannot update {self.output}: it is not a folder")
+
+    def reserve(self, rel: str) -> Path:
+        """A temporary path for `rel`, renamed over the published file by `commit()`."""
+        path = _checked(rel)
+        if path in self._pending:
+            raise WriteError(f"two outputs want the same path: {rel}")
+        target = self.output.joinpath(*path.parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.digest-tmp"
+        self._pending[path] = temporary
+        return temporary
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        temporary = self.reserve(rel)
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+    def remove(self, rel: str) -> None:
+        """Delete a published file that is no longer planned (at `commit()`), and the folders it leaves empty."""
+        self._removed.append(_checked(rel))
+
+    def commit(self) -> None:
+        for path, temporary in sorted(self._pending.items()):
+            try:
+                os.replace(temporary, self.output.joinpath(*path.parts))
+            except OSError as exc:
+                self.abort()
+                raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self._pending.clear()
+        for path in self._removed:
+            target = self.output.joinpath(*path.parts)
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise WriteError(f"cannot remove {path}: {exc.strerror or exc}") from None
+            folder = target.parent
+            while folder != self.output:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
+        self._removed.clear()
+
+    def abort(self) -> None:
+        """Throw away what was written and not yet committed."""
+        for temporary in self._pending.values():
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+        self._pending.clear()
+
+
+def replace_folder(new: Path, old: Path) -> None:
+    """Put the folder `new` at `old` in one atomic step (the search index of an updated site);
+    the folder it replaces is removed afterwards."""
+    try:
+        if old.is_dir() and _exchange(new, old):
+            shutil.rmtree(new, ignore_errors=True)
+            return
+        _remove(old)
+        os.rename(new, old)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        raise WriteError(f"cannot replace {old}: {exc.strerror or exc}") from None
+
+
+def _checked(rel: str) -> PurePosixPath:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in rel:
+        raise WriteError(f"refusing to write outside the output folder: {rel!r}")
+    return path
 
 
 def _lexists(path: Path) -> bool:

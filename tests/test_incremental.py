@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.build import build
@@ -108,3 +109,154 @@ def test_a_cache_from_other_code_or_settings_is_not_used(tmp_path):
         handle.write("summary_length = 30\n")
     result = build(load_config(site / "site.toml"))
     assert not result.unchanged and result.cached == 0
+
+
+# ---- the preview server's in-place updates (Builder.update) ----
+
+PLACES = ["重庆", "广州", "成都", "全国"]
+SUBJECTS = ["就业帮扶", "养老保险", "低保救助", "职业培训"]
+PREVIEW_ARTICLE = ("---\ntitle: {title}\ndate: 2024-{month:02d}-{day:02d} {hour:02d}:00\n---\n\n"
+                   "{place}人社部门发布{subject}政策，{body}。\n")
+
+
+def preview_article(n: int, variant: int) -> str:
+    place = PLACES[(n + variant) % 4]
+    return PREVIEW_ARTICLE.format(title=f"{place}{SUBJECTS[variant % 4]}新政第{n % 7}号", month=variant % 3 + 1,
+                                  day=(n * 7 + variant) % 27 + 1, hour=n % 24, place=place.replace("全国", "国务院"),
+                                  subject=SUBJECTS[(n + variant) % 4], body=f"惠及{n + variant}万人")
+
+
+def preview_site(root: Path, count: int) -> Path:
+    site = root / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "预览"\nbase_url = "https://example.org/d/"\npage_size = 3\n'
+                                    'search = false\nfeed_items = 4\n', encoding="utf-8")
+    for n in range(count):
+        (site / "content" / f"a{n:02d}.md").write_text(preview_article(n, 0), encoding="utf-8")
+    return site
+
+
+preview_edits = st.lists(st.tuples(
+    st.sampled_from(["add", "body", "redate", "retitle", "delete", "rename", "touch", "break", "twin"]),
+    st.integers(0, 60), st.integers(1, 9)), min_size=1, max_size=5)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(preview_edits)
+def test_in_place_updates_equal_clean_builds(tmp_path_factory, steps):
+    """Whatever articles are saved, added, deleted, renamed, broken or given a twin title,
+    the preview server's in-place update leaves exactly the site (and the diagnostics) a
+    clean build gives, and a save that changes nothing writes nothing."""
+    from generator.build import Builder
+
+    base = tmp_path_factory.mktemp("preview")
+    site = preview_site(base, 30)
+    builder = Builder(load_config(site / "site.toml"), persist_cache=False, incremental=True)
+    assert builder.build().written
+    content = site / "content"
+    for action, n, m in steps:
+        files = sorted(content.iterdir())
+        target = files[n % len(files)]
+        changed = [target]
+        if action == "add":
+            target = content / f"new-{n}-{m}.md"
+            target.write_text(preview_article(n, m), encoding="utf-8")
+            changed = [target]
+        elif action == "body":
+            target.write_text(target.read_text(encoding="utf-8") + f"\n补充第{m}条。\n", encoding="utf-8")
+        elif action in ("redate", "retitle"):
+            text = target.read_text(encoding="utf-8").split("\n")
+            if action == "redate":
+                text[2] = f"date: 2023-{m:02d}-0{m} 08:00"
+            else:
+                text[1] = f"title: 新标题{m}"
+            target.write_text("\n".join(text), encoding="utf-8")
+        elif action == "delete":
+            target.unlink()
+        elif action == "rename":
+            renamed = target.with_name(f"moved-{n}-{m}.md")
+            target.rename(renamed)
+            changed = [target, renamed]
+        elif action == "touch":
+            os.utime(target)
+        elif action == "break":
+            target.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
+        else:  # the same title and date as another article: the same default slug
+            (content / f"twin-{n}.md").write_text(files[m % len(files)].read_text(encoding="utf-8"), encoding="utf-8")
+            changed = [content / f"twin-{n}.md"]
+        before = stamps(site / "output")
+        result = builder.update(changed)
+        assert result.in_place and result.written
+        if action == "touch":
+            assert stamps(site / "output") == before
+        reference = base / "clean"
+        assert tree(site / "output") == clean_build(site, reference)
+        clean = build(load_config(reference / "site.toml"), use_cache=False)
+        assert [str(d) for d in result.diagnostics] == [str(d) for d in clean.diagnostics]
+    builder.close()
+    assert build(load_config(site / "site.toml")).unchanged  # the saved manifest describes the updated site
+
+
+def test_a_preview_of_an_up_to_date_site_applies_the_first_save_in_place(tmp_path):
+    """`digest serve` on a site built before: nothing is rebuilt at start, and the first save
+    is already an in-place update (not a whole build)."""
+    from generator.build import Builder
+
+    site = preview_site(tmp_path, 8)
+    config = load_config(site / "site.toml")
+    assert build(config).written
+    builder = Builder(config, persist_cache=False, incremental=True)
+    assert builder.build().unchanged
+    before = stamps(site / "output")
+    article = site / "content" / "a03.md"  # a national article
+    article.write_text(article.read_text(encoding="utf-8") + "\n再补充一句。\n", encoding="utf-8")
+    result = builder.update([article])
+    after = stamps(site / "output")
+    assert result.in_place and result.pages > 0
+    assert after["regions/chongqing/index.html"] == before["regions/chongqing/index.html"]
+    assert after["regions/national/index.html"] != before["regions/national/index.html"]
+    assert tree(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_a_failed_update_leaves_the_next_rebuild_whole(tmp_path):
+    """A write that fails halfway through an update is reported, and the next rebuild (a full
+    one: the half-updated site is not trusted) gives exactly the clean build."""
+    from generator.build import Builder
+    from generator.write import WriteError
+
+    site = preview_site(tmp_path, 8)
+    builder = Builder(load_config(site / "site.toml"), persist_cache=False, incremental=True)
+    assert builder.build().written
+    (site / "output" / "rss.xml").unlink()
+    (site / "output" / "rss.xml").mkdir()  # the site feed can no longer be replaced
+    (site / "output" / "rss.xml" / "x").write_text("", encoding="utf-8")
+    article = site / "content" / "a01.md"
+    article.write_text(preview_article(1, 5), encoding="utf-8")
+    with pytest.raises(WriteError, match="rss.xml"):
+        builder.update([article])
+    assert not any(p.name.endswith(".digest-tmp") for p in (site / "output").rglob("*"))
+    result = builder.update([article])
+    assert result.written and not result.in_place
+    assert tree(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_an_update_indexes_the_search_again_like_a_clean_build(tmp_path):
+    """With search on, an update runs Pagefind over the updated pages into a new index folder
+    and swaps it in: its key (the pages it was made from) is a clean build's."""
+    from generator.build import Builder
+    from generator.search import INDEX_FOLDER, KEY_FILE
+
+    site = preview_site(tmp_path, 6)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"), encoding="utf-8")
+    builder = Builder(load_config(toml), persist_cache=False, incremental=True)
+    assert builder.build().written
+    old_key = (site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
+    added = site / "content" / "added.md"
+    added.write_text(preview_article(40, 2), encoding="utf-8")
+    assert builder.update([added]).in_place
+    key = (site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
+    assert key != old_key and (site / "output" / INDEX_FOLDER / "pagefind-entry.json").is_file()
+    clean_build(site, tmp_path / "clean")
+    assert key == (tmp_path / "clean" / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
+    assert not list(site.glob(".output.old-search-*"))

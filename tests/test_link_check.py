@@ -8,6 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.conftest import build_sample_site
 
@@ -88,3 +89,14 @@ def test_the_checker_finds_a_broken_link_and_a_foreign_image(tmp_path):
     assert broken == ["index.html: <a href='/digest/nowhere/'>"]
     assert foreign == ["index.html: <img src='https://cdn.example.com/a.png'>"]
     assert checked == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abz09-_./:?#%重 ", max_size=24),
+       st.sampled_from(["https://example.org/", "https://example.org/digest/", "http://h:8000/a/b/"]))
+def test_absolute_urls_are_what_urljoin_gives(rel, base):
+    """Links.absolute skips urljoin for plain paths; for every path it must give urljoin's answer."""
+    from generator.config import SiteConfig
+    from generator.render.links import Links
+
+    assert Links(SiteConfig(base_url=base)).absolute(rel) == urljoin(base, rel.lstrip("/"))

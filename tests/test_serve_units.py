@@ -18,7 +18,7 @@ from generator.config import ConfigError, load_config
 from generator.serve.changes import ChangeSet, WatchPlan, is_editor_temp
 from generator.serve.client import inject
 from generator.serve.handler import BadPath, split_path, xml_type
-from generator.serve.rebuild import FullRebuilder, failure_diagnostics
+from generator.serve.rebuild import PreviewRebuilder, failure_diagnostics
 from generator.serve.schedule import Debouncer, RebuildScheduler
 from tests.conftest import FIXTURES
 
@@ -290,7 +290,7 @@ def test_full_rebuilder_reloads_config_and_retries_after_a_failed_reload(tmp_pat
         loads.append(1)
         return load_config(config_path)
 
-    rebuilder = FullRebuilder(load)
+    rebuilder = PreviewRebuilder(load)
     assert rebuilder.rebuild(ChangeSet.everything()).written and len(loads) == 1
     rebuilder.rebuild(A)
     assert len(loads) == 1  # content changes do not re-read site.toml

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.build as build_module
+import generator.parallel_render as parallel_render
 from generator.build import build
 from generator.config import load_config
 from generator.write import StagedWriter, WriteError
@@ -40,13 +40,13 @@ def test_a_build_failing_midway_leaves_the_previous_output_intact(tmp_path: Path
     config = load_config(site / "site.toml")
     build(config)
     before = {p.relative_to(site / "output"): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
-    real_render = build_module._render_some
+    real_render = parallel_render._render_some
 
     def render_then_crash(indices, specs, targets, env):
         real_render(indices[:2], specs, targets, env)  # two pages reach the staging folder
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_module, "_render_some", render_then_crash)
+    monkeypatch.setattr(parallel_render, "_render_some", render_then_crash)
     (site / "content" / "national.md").write_text((site / "content" / "national.md").read_text(encoding="utf-8").replace("3133", "9999"), encoding="utf-8")
     with pytest.raises(OSError):
         build(config)

@@ -2,7 +2,7 @@
 
 - `changes`  ChangeSet and WatchPlan: what to watch, what to ignore, what kind a change is
 - `schedule` Debouncer (pure, fake-clock testable) and RebuildScheduler (one worker thread)
-- `rebuild`  the Rebuilder seam (`rebuild(changes) -> BuildResult`) and FullRebuilder
+- `rebuild`  the Rebuilder seam (`rebuild(changes) -> BuildResult`) and PreviewRebuilder
 - `state`    the version / errors the browser is told
 - `handler`  the HTTP server: safe paths, pretty URLs, content types, events, status
 - `client`   the injected live-reload / error-overlay script
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from generator.serve.app import DevServer, localize
 from generator.serve.changes import ChangeSet, WatchPlan
-from generator.serve.rebuild import FullRebuilder, Rebuilder
+from generator.serve.rebuild import PreviewRebuilder, Rebuilder
 from generator.serve.schedule import Debouncer, RebuildScheduler
 
-__all__ = ["ChangeSet", "Debouncer", "DevServer", "FullRebuilder", "RebuildScheduler", "Rebuilder", "WatchPlan",
+__all__ = ["ChangeSet", "Debouncer", "DevServer", "PreviewRebuilder", "RebuildScheduler", "Rebuilder", "WatchPlan",
            "localize"]

@@ -17,7 +17,7 @@ from typing import Any, Callable, TextIO
 from generator.config import SiteConfig
 from generator.serve.changes import ChangeSet, WatchPlan
 from generator.serve.handler import DevHTTPServer
-from generator.serve.rebuild import FullRebuilder, Rebuilder, failure_diagnostics, result_errors
+from generator.serve.rebuild import PreviewRebuilder, Rebuilder, failure_diagnostics, result_errors
 from generator.serve.schedule import MAX_WAIT, QUIET, RebuildScheduler
 from generator.serve.state import LiveState
 from generator.serve.watch import POLL_INTERVAL, Watcher
@@ -54,7 +54,7 @@ class DevServer:
     def __init__(self, load: Callable[[], SiteConfig], *, host: str = "127.0.0.1", port: int = 8000,
                  poll: bool = False, quiet: float = QUIET, max_wait: float = MAX_WAIT,
                  poll_interval: float = POLL_INTERVAL, config_path: Path | None = None,
-                 rebuilder: Callable[[Callable[[], SiteConfig]], Rebuilder] = FullRebuilder,
+                 rebuilder: Callable[[Callable[[], SiteConfig]], Rebuilder] = PreviewRebuilder,
                  out: TextIO | None = sys.stderr) -> None:
         self.host = host
         self.state = LiveState()
@@ -183,7 +183,8 @@ class DevServer:
             if result.unchanged:
                 self._say(f"nothing to rebuild: the inputs are unchanged ({what})")
             else:
-                self._say(f"{'built' if changes.full else 'rebuilt'} {result.articles} articles, {result.pages} pages "
+                done = "built" if changes.full else "updated" if result.in_place else "rebuilt"
+                self._say(f"{done} {result.articles} articles, {result.pages} pages written "
                           f"in {result.seconds:.2f} s ({what})")
         self._config = self.rebuilder.config
         self.watcher.sync(WatchPlan.for_config(self.config, self.config_path))

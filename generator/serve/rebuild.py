@@ -1,7 +1,8 @@
 """The seam between watching and building: `Rebuilder.rebuild(changes) -> BuildResult`.
 
-`FullRebuilder` builds the whole site every time (re-reading site.toml when a config
-file changed). An incremental rebuilder only has to implement the same protocol.
+`PreviewRebuilder` keeps one Builder alive: saved article files are applied in place
+(`Builder.update`), anything else is a build of the whole site (re-reading site.toml
+when a config file changed).
 """
 from __future__ import annotations
 
@@ -32,10 +33,11 @@ class Rebuilder(Protocol):
         ...
 
 
-class FullRebuilder:
-    """Every rebuild is a build of the whole site through one long-lived `generator.build.Builder`
-    (which keeps its article cache in memory between rebuilds and skips a build whose inputs
-    did not change).
+class PreviewRebuilder:
+    """Rebuilds through one long-lived `generator.build.Builder`, which keeps its article cache
+    and the last build's state in memory: a change to article files only is applied in
+    place to the pages it can affect; a template, static or config change (or a change the
+    builder cannot place) is a build of the whole site, skipped when no input changed.
 
     `load` re-reads the configuration (site.toml plus command-line overrides); it is called
     when a config file changed, and again on every rebuild after a reload failed, so a
@@ -62,11 +64,13 @@ class FullRebuilder:
             self._stale = False
         if self._builder is None or self._builder.config != self.config:
             self.close()
-            self._builder = Builder(self.config, persist_cache=False)
+            self._builder = Builder(self.config, persist_cache=False, incremental=True)
+        if changes.content and not (changes.full or changes.templates or changes.static or changes.config):
+            return self._builder.update(changes.content)
         return self._builder.build()
 
     def close(self) -> None:
-        """Write the article cache (kept in memory while serving) to disk."""
+        """Write the article cache and the manifest (kept in memory while serving) to disk."""
         if self._builder is not None:
             builder, self._builder = self._builder, None
             builder.close()
