@@ -300,8 +300,11 @@ class Builder:
         if self._manifest_on_disk or self.persist_cache:
             forget_manifest(config)  # until the update is complete, the saved manifest describes nothing
             self._manifest_on_disk = False
-        key, env = self._renderer()
-        count, reused = write_update(state, site, manifest, config, (key, env), self._views, timings, jobs=self.jobs)
+        written = write_update(state, site, manifest, config, self._renderer(), self._views, timings, jobs=self.jobs)
+        if written is None:  # another build replaced the site meanwhile: the state describes nothing
+            self._state = self._manifest = None
+            return self.build()
+        count, reused = written
         state.site = site
         diagnostics = tuple(diagnostics_of(state, slug_notes))
         skipped = len(state.problems) + sum(1 for result in state.results.values() if result[0] is None)
@@ -477,6 +480,8 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     clock = time.perf_counter
     env = make_environment(config)
     writer = StagedWriter(config.output_dir, background_cleanup=background_cleanup)
+    if previous is not None and not previous.describes(config.output_dir):
+        previous = None  # another build replaced the site while this one waited for the lock
     try:
         mark = clock()
         specs = plan(site, config, content_key, view_cache)

@@ -179,8 +179,10 @@ def diagnostics_of(state: BuildState, slug_notes: list[Diagnostic]) -> list[Diag
 
 
 def write_update(state: BuildState, site: Site, manifest: Manifest, config: SiteConfig, renderer: tuple[str, Any],
-                 views: dict, timings: dict[str, float], *, jobs: int | None = None) -> tuple[int, int]:
-    """Rewrite in place the pages and documents that differ from the published ones."""
+                 views: dict, timings: dict[str, float], *, jobs: int | None = None) -> tuple[int, int] | None:
+    """Rewrite in place the pages and documents that differ from the published ones:
+    (files written, pages kept); None, writing nothing, when the published site is no longer
+    the one `manifest` describes (another build swapped it in while this one waited)."""
     from generator.render import LazyDocument, context_fingerprint, document_paths, documents, page_plans
 
     clock = time.perf_counter
@@ -192,6 +194,9 @@ def write_update(state: BuildState, site: Site, manifest: Manifest, config: Site
     timings["plan"] = clock() - mark
     mark = clock()
     writer = InPlaceWriter(output)
+    if not manifest.describes(output):
+        writer.abort()
+        return None
     try:
         specs, fingerprints, reused, pages = [], [], 0, set()
         for plan in plans:

@@ -12,9 +12,45 @@ import threading
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there are not serialized
+    fcntl = None  # type: ignore[assignment]
+
 
 class WriteError(Exception):
     """The site could not be written; the previous output is left as it was."""
+
+
+class OutputLock:
+    """One writer per output folder at a time, across processes (`digest build` while
+    `digest serve` runs would otherwise sweep away each other's staging folder).
+
+    An exclusive `flock` on the folder that holds the output (no lock file is left behind),
+    held from a writer's start to its commit or abort; the kernel drops it when a process
+    dies, so a killed build never blocks the next. Where the folder cannot be locked, the
+    writer goes on without it.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self._fd: int | None = None
+        if fcntl is None:
+            return
+        try:
+            fd = os.open(output.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the other writer
+        except OSError:
+            os.close(fd)
+            return
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the only descriptor drops the lock
 
 
 class StagedWriter:
@@ -40,12 +76,16 @@ class StagedWriter:
         self.background_cleanup = background_cleanup
         self._moved: list[str] = []
         self._written: set[PurePosixPath] = set()
+        self._lock: OutputLock | None = None
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = OutputLock(self.output)
             self._recover_interrupted_commit()
             self._sweep_stale()
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
         except OSError as exc:
+            if self._lock is not None:
+                self._lock.release()
             raise WriteError(f"cannot create a staging folder beside {self.output}: {exc.strerror or exc}") from None
 
     @property
@@ -126,6 +166,7 @@ class StagedWriter:
             kept = self._move_back()
             raise WriteError(f"cannot replace {self.output}: {exc.strerror or exc}{kept}") from None
         self._moved = []
+        self._release()
         if retired is not None:
             if background_cleanup or self.background_cleanup:
                 threading.Thread(target=shutil.rmtree, args=(retired, True), daemon=True).start()
@@ -163,9 +204,16 @@ class StagedWriter:
 
     def abort(self) -> None:
         """Throw the staging folder away (after returning anything moved out of the old output)."""
-        if self._move_back():
-            return  # never delete the user's .git; the next writer moves it back
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            if self._move_back():
+                return  # never delete the user's .git; the next writer moves it back
+            shutil.rmtree(self.staging, ignore_errors=True)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
 class InPlaceWriter:
@@ -186,6 +234,7 @@ class InPlaceWriter:
         self._removed: list[PurePosixPath] = []
         if not self.output.is_dir():
             raise WriteError(f"cannot update {self.output}: it is not a folder")
+        self._lock = OutputLock(self.output)
 
     def reserve(self, rel: str) -> Path:
         """A temporary path for `rel`, renamed over the published file by `commit()`."""
@@ -238,6 +287,7 @@ class InPlaceWriter:
                     break
                 folder = folder.parent
         self._removed.clear()
+        self._lock.release()
 
     def abort(self) -> None:
         """Throw away what was written and not yet committed."""
@@ -247,6 +297,7 @@ class InPlaceWriter:
             except OSError:
                 pass
         self._pending.clear()
+        self._lock.release()
 
 
 def replace_folder(new: Path, old: Path) -> None:

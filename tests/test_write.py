@@ -53,3 +53,56 @@ def test_a_build_failing_midway_leaves_the_previous_output_intact(tmp_path: Path
     after = {p.relative_to(site / "output"): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
     assert after == before
     assert not list(site.glob(".output.staging-*"))
+
+
+def test_two_writers_of_one_output_take_turns(tmp_path: Path):
+    """A second build of the same output (digest build while digest serve rebuilds) waits
+    for the first to commit instead of sweeping away its staging folder."""
+    import threading
+
+    out = tmp_path / "output"
+    first = StagedWriter(out)
+    first.write_text("index.html", "first")
+    events: list[str] = []
+
+    def second_build() -> None:
+        second = StagedWriter(out)  # waits here
+        events.append("second started")
+        second.write_text("index.html", "second")
+        second.commit()
+
+    thread = threading.Thread(target=second_build)
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive() and events == []
+    events.append("first committed")
+    first.commit()
+    thread.join(10)
+    assert events == ["first committed", "second started"]
+    assert (out / "index.html").read_text() == "second"
+    assert not list(tmp_path.glob(".output.staging-*"))
+
+
+def test_an_in_place_update_waits_for_a_staged_build_and_then_yields_to_it(tmp_path: Path, monkeypatch):
+    """When another build swaps in a new site while an update waits for the lock, the update
+    writes nothing into it and becomes a full build."""
+    from generator.build import Builder
+    from generator.write import InPlaceWriter
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    config = load_config(site / "site.toml")
+    builder = Builder(config, persist_cache=False, incremental=True)
+    assert builder.build().written
+    article = site / "content" / "national.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("3133", "4444"), encoding="utf-8")
+    real_init = InPlaceWriter.__init__
+
+    def another_build_gets_there_first(self, output):
+        build(config)  # swaps in a whole new site (a new folder) with the same edit
+        real_init(self, output)
+
+    monkeypatch.setattr(InPlaceWriter, "__init__", another_build_gets_there_first)
+    result = builder.update([article])
+    assert result.written and not result.in_place
+    assert "4444" in (site / "output" / "regions" / "national" / "index.html").read_text(encoding="utf-8")
