@@ -12,6 +12,7 @@ per stage for each.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -67,6 +68,8 @@ def main() -> None:
         names = [k for k in stages[0] if k not in ("total", "cached")]
         print("  per stage (ms): " + ", ".join(f"{k} {statistics.median(s.get(k, 0) for s in stages) * 1000:.0f}"
                                              for k in names))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of the preview process: {peak:.0f} MiB")
     rebuilder.close()
 
 
