@@ -22,7 +22,7 @@ from generator.model import Article
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
 from generator.themes import theme_dirs
 from generator.parallel_render import render_pages
-from generator.update import BuildState, classify, diagnostics_of, write_update
+from generator.update import BuildState, SearchRefresher, classify, diagnostics_of, update_search_index, write_update
 from generator.write import StagedWriter, WriteError
 
 if TYPE_CHECKING:
@@ -122,11 +122,13 @@ class Builder:
     `digest build` uses it once; `digest serve` keeps one alive, so a rebuild after one
     saved file does not reload the cache from disk. With `persist_cache=False` the cache
     and the manifest are written only by `close()` (writing them costs time after every
-    save). With `incremental=True` it also keeps what `update()` needs (see generator.update).
+    save). With `incremental=True` it also keeps what `update()` needs (see generator.update),
+    and with `background_search=True` an update's search index follows in the background
+    (`SearchRefresher`) instead of keeping the preview waiting for Pagefind.
     """
 
     def __init__(self, config: SiteConfig, *, jobs: int | None = None, use_cache: bool = True,
-                 persist_cache: bool = True, incremental: bool = False) -> None:
+                 persist_cache: bool = True, incremental: bool = False, background_search: bool = False) -> None:
         self.config = config
         self.jobs = jobs
         self.use_cache = use_cache
@@ -138,10 +140,16 @@ class Builder:
         self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
         self._state: BuildState | None = None
         self._render: tuple[str, object] | None = None  # (template key, Jinja environment) for updates
+        self.search = SearchRefresher() if background_search else None
 
     def close(self) -> None:
         if self._cache is not None and self.use_cache:
             self._cache.save()
+        if self.search is not None and self.search.pending:
+            self.search.cancel()  # the published index is behind its pages: the next build must not be "no change"
+            forget_manifest(self.config)
+            self._manifest_on_disk = False
+            return
         if self._manifest is not None and self.use_cache and not self._manifest_on_disk:
             save_manifest(self.config, self._manifest)
             self._manifest_on_disk = True
@@ -169,6 +177,8 @@ class Builder:
         from generator.index import build_site
 
         self._state = None
+        if self.search is not None:
+            self.search.cancel()  # this build indexes its own pages
         pipeline = make_pipeline(config)
         content_key = article_cache_key(config)
         cache = self._article_cache(content_key)
@@ -260,6 +270,8 @@ class Builder:
 
         config, started, clock = self.config, time.perf_counter(), time.perf_counter
         cache = self._article_cache(state.content_key)
+        if self.search is not None:
+            self.search.cancel()  # its index would be of the pages this update replaces
         moved = False
         for display, path in sorted(files.items()):
             state.inputs.changed(path)
@@ -304,9 +316,18 @@ class Builder:
         if written is None:  # another build replaced the site meanwhile: the state describes nothing
             self._state = self._manifest = None
             return self.build()
-        count, reused = written
+        count, reused, search_key = written
+        notes: list[Diagnostic] = []
+        if self.search is not None and self.search.failure:
+            notes.append(warning(PurePosixPath(config.output, INDEX_FOLDER), f"search index not updated: {self.search.failure}"))
+        if search_key is not None and self.search is not None:
+            self.search.start(config, search_key)
+        elif search_key is not None:
+            mark = clock()
+            update_search_index(config, search_key)
+            timings["search"] = clock() - mark
         state.site = site
-        diagnostics = tuple(diagnostics_of(state, slug_notes))
+        diagnostics = tuple(diagnostics_of(state, slug_notes) + notes)
         skipped = len(state.problems) + sum(1 for result in state.results.values() if result[0] is None)
         manifest.summary = {"articles": len(articles), "pages": count, "skipped": skipped}
         manifest.diagnostics = diagnostics

@@ -15,12 +15,16 @@ class SearchError(Exception):
     """The search index could not be built; the message says why and what to do."""
 
 
-def index_site(folder: Path, language: str = "zh-CN", bundle: Path | None = None) -> str:
-    """Write `pagefind/` into `folder` (or the index into `bundle`); returns Pagefind's summary."""
+def pagefind_command(folder: Path, language: str, bundle: Path | None = None) -> list[str]:
+    """Pagefind over the pages in `folder`, writing `folder/pagefind/` (or `bundle`)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--silent",
                "--force-language", language.split("-")[0].lower()]
-    if bundle is not None:
-        command += ["--output-path", str(bundle)]
+    return command + ["--output-path", str(bundle)] if bundle is not None else command
+
+
+def index_site(folder: Path, language: str = "zh-CN", bundle: Path | None = None) -> str:
+    """Write `pagefind/` into `folder` (or the index into `bundle`); returns Pagefind's summary."""
+    command = pagefind_command(folder, language, bundle)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:

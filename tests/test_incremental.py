@@ -241,22 +241,50 @@ def test_a_failed_update_leaves_the_next_rebuild_whole(tmp_path):
 
 
 def test_an_update_indexes_the_search_again_like_a_clean_build(tmp_path):
-    """With search on, an update runs Pagefind over the updated pages into a new index folder
-    and swaps it in: its key (the pages it was made from) is a clean build's."""
+    """With search on, the preview's pages are on disk at once and Pagefind indexes them in the
+    background into a new folder swapped in whole; a second save cancels the run in progress.
+    The final index's key (the pages it was made from) is a clean build's."""
     from generator.build import Builder
     from generator.search import INDEX_FOLDER, KEY_FILE
 
     site = preview_site(tmp_path, 6)
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"), encoding="utf-8")
-    builder = Builder(load_config(toml), persist_cache=False, incremental=True)
+    builder = Builder(load_config(toml), persist_cache=False, incremental=True, background_search=True)
     assert builder.build().written
     old_key = (site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
-    added = site / "content" / "added.md"
-    added.write_text(preview_article(40, 2), encoding="utf-8")
-    assert builder.update([added]).in_place
+    for n in range(2):
+        added = site / "content" / f"added-{n}.md"
+        added.write_text(preview_article(40 + n, 2), encoding="utf-8")
+        result = builder.update([added])
+        assert result.in_place and "search" not in result.timings  # nobody waited for Pagefind
+        assert builder.search.pending
+    builder.search.wait(120)
+    assert not builder.search.pending and builder.search.failure is None
     key = (site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
     assert key != old_key and (site / "output" / INDEX_FOLDER / "pagefind-entry.json").is_file()
     clean_build(site, tmp_path / "clean")
     assert key == (tmp_path / "clean" / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
     assert not list(site.glob(".output.old-search-*"))
+    builder.close()
+    assert build(load_config(toml)).unchanged
+
+
+def test_closing_the_preview_before_search_caught_up_makes_the_next_build_index_again(tmp_path):
+    from generator.build import Builder
+    from generator.search import INDEX_FOLDER, KEY_FILE
+
+    site = preview_site(tmp_path, 4)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"), encoding="utf-8")
+    builder = Builder(load_config(toml), persist_cache=False, incremental=True, background_search=True)
+    assert builder.build().written
+    added = site / "content" / "added.md"
+    added.write_text(preview_article(7, 3), encoding="utf-8")
+    assert builder.update([added]).in_place
+    builder.close()  # Pagefind is still running: it is stopped
+    result = build(load_config(toml))
+    assert not result.unchanged and result.cached == result.articles  # a build, from the article cache
+    clean_build(site, tmp_path / "clean")
+    assert ((site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
+            == (tmp_path / "clean" / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8"))

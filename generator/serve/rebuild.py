@@ -36,8 +36,9 @@ class Rebuilder(Protocol):
 class PreviewRebuilder:
     """Rebuilds through one long-lived `generator.build.Builder`, which keeps its article cache
     and the last build's state in memory: a change to article files only is applied in
-    place to the pages it can affect; a template, static or config change (or a change the
-    builder cannot place) is a build of the whole site, skipped when no input changed.
+    place to the pages it can affect, and the search index follows in the background; a
+    template, static or config change (or a change the builder cannot place) is a build of
+    the whole site, skipped when no input changed.
 
     `load` re-reads the configuration (site.toml plus command-line overrides); it is called
     when a config file changed, and again on every rebuild after a reload failed, so a
@@ -64,7 +65,7 @@ class PreviewRebuilder:
             self._stale = False
         if self._builder is None or self._builder.config != self.config:
             self.close()
-            self._builder = Builder(self.config, persist_cache=False, incremental=True)
+            self._builder = Builder(self.config, persist_cache=False, incremental=True, background_search=True)
         if changes.content and not (changes.full or changes.templates or changes.static or changes.config):
             return self._builder.update(changes.content)
         return self._builder.build()
