@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
@@ -30,6 +30,9 @@ from generator.model import Article, Page, Site
 from generator.parallel_render import render_pages
 from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, pagefind_command, reusable_index
 from generator.write import InPlaceWriter, OutputLock, WriteError, replace_folder
+
+if TYPE_CHECKING:
+    from generator.build import Pipeline
 
 # More changed files than this: a full build (it processes files over every core).
 MAX_FILES = 32
@@ -50,7 +53,7 @@ class BuildState:
     documents: set[str]  # feeds, sitemap, chart, robots.txt
     inputs: InputsKey
     content_key: str
-    pipeline: object  # generator.build.Pipeline
+    pipeline: "Pipeline"
 
 
 def classify(paths: Iterable[Path], source: Path, known: dict[PurePosixPath, Result]) -> dict[PurePosixPath, Path] | None:

@@ -154,10 +154,6 @@ class ArticleViews(dict):
             del self._cache[article_id]
 
 
-TERM_FOLDERS = {"region": "regions", "topic": "topics", "month": "archives"}
-TERM_LABELS = {"region": "地区", "topic": "主题", "month": "月份"}
-
-
 class PagePlan(NamedTuple):
     """One page of the site before its data is gathered: `spec()` gathers it.
 
