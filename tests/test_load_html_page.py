@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.load.encoding import decode_bytes
@@ -304,6 +304,7 @@ def test_extract_page_never_raises_on_arbitrary_text(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=80))
+@example(["<p>", "来源：新华社", "标题_网易新闻", "0" * 11, "0" * 24, "<head>", "00000000\x1f", "0000"])  # a control char in a moved tail
 def test_extract_page_never_raises_on_html_soup(parts: list[str]) -> None:
     extract = extract_page("".join(parts))
     assert isinstance(extract, PageExtract)

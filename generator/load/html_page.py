@@ -244,7 +244,7 @@ def _parse(html: str) -> etree._Element | None:
     Bytes with an explicit encoding make lxml ignore stale ``<meta charset>``
     labels and XML declarations, and keep ``sourceline`` true to the input.
     """
-    data = html.replace("\x00", "").encode("utf-8", errors="replace")
+    data = _CONTROL_RE.sub("", html).encode("utf-8", errors="replace")  # lxml refuses them in text it is given
     if not data.strip():
         return None
     parser = etree.HTMLParser(
