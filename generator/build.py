@@ -9,7 +9,7 @@ import time
 from bisect import insort
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from typing import TYPE_CHECKING
 
@@ -22,8 +22,8 @@ from generator.model import Article
 from generator.search import INDEX_FOLDER, KEY_FILE, SearchError, index_key, index_site, reusable_index
 from generator.themes import theme_dirs
 from generator.parallel_render import render_pages
-from generator.update import BuildState, SearchRefresher, classify, diagnostics_of, update_search_index, write_update
-from generator.write import StagedWriter, WriteError
+from generator.update import BuildState, SearchRefresher, classify, diagnostics_of, write_update
+from generator.write import StagedWriter, WriteError, holds
 
 if TYPE_CHECKING:
     from generator.clean.rules import RuleSet
@@ -122,13 +122,13 @@ class Builder:
     `digest build` uses it once; `digest serve` keeps one alive, so a rebuild after one
     saved file does not reload the cache from disk. With `persist_cache=False` the cache
     and the manifest are written only by `close()` (writing them costs time after every
-    save). With `incremental=True` it also keeps what `update()` needs (see generator.update),
-    and with `background_search=True` an update's search index follows in the background
-    (`SearchRefresher`) instead of keeping the preview waiting for Pagefind.
+    save). With `incremental=True` it also keeps what `update()` needs (see generator.update);
+    an update's search index then follows in the background (`SearchRefresher`) instead of
+    keeping the preview waiting for Pagefind.
     """
 
     def __init__(self, config: SiteConfig, *, jobs: int | None = None, use_cache: bool = True,
-                 persist_cache: bool = True, incremental: bool = False, background_search: bool = False) -> None:
+                 persist_cache: bool = True, incremental: bool = False) -> None:
         self.config = config
         self.jobs = jobs
         self.use_cache = use_cache
@@ -139,8 +139,8 @@ class Builder:
         self._manifest_on_disk = False  # whether the saved manifest is the one in memory
         self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
         self._state: BuildState | None = None
-        self._render: tuple[str, object] | None = None  # (template key, Jinja environment) for updates
-        self.search = SearchRefresher() if background_search else None
+        self._render: tuple[str, Any] | None = None  # (template key, Jinja environment) of the last full build
+        self.search = SearchRefresher() if incremental else None
 
     def close(self) -> None:
         if self._cache is not None and self.use_cache:
@@ -183,7 +183,8 @@ class Builder:
         content_key = article_cache_key(config)
         cache = self._article_cache(content_key)
         mark = time.perf_counter()
-        results, stage_times = process_files(files, source, pipeline, cache, jobs=self.jobs, progress=progress)
+        displays = _displays(files, source)
+        results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress)
         timings["process"] = time.perf_counter() - mark
         timings.update(stage_times)
         articles: list[Article] = []
@@ -203,8 +204,10 @@ class Builder:
                                timings, cache.hits)
         forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
         self._manifest = None
-        written = write_site(site, config, timings, jobs=self.jobs, previous=previous, content_key=content_key,
-                             view_cache=self._views, background_cleanup=not self.persist_cache)
+        self._render = _renderer(config)
+        written = write_site(site, config, self._render, timings, jobs=self.jobs, previous=previous,
+                             content_key=content_key, view_cache=self._views,
+                             background_cleanup=not self.persist_cache)
         if self.persist_cache and self.use_cache:
             cache.save()
         result = BuildResult(len(articles), written.count, skipped, time.perf_counter() - started, tuple(diagnostics),
@@ -218,7 +221,6 @@ class Builder:
             self._manifest_on_disk = True
         if self.incremental:
             self._warm_up()
-            displays = _displays(files, source)
             self._state = BuildState(source, displays, dict(zip(displays, results)), problems, site, written.pages,
                                      written.documents, inputs_now, content_key, pipeline)
         return result
@@ -236,11 +238,12 @@ class Builder:
         except Exception:  # noqa: BLE001 - rules or taxonomy unreadable: the next build says so
             return None
         content_key = article_cache_key(config)
-        results, _ = process_files(files, config.source_dir, pipeline, self._article_cache(content_key), jobs=self.jobs)
+        displays = _displays(files, config.source_dir)
+        results, _ = process_files(files, displays, pipeline, self._article_cache(content_key), jobs=self.jobs)
         articles = [article for article, _ in results if article is not None]
         site, _ = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
         pages = {page.path for page in page_plans(site, config, content_key, self._views)}
-        displays = _displays(files, config.source_dir)
+        self._render = _renderer(config)
         self._warm_up()
         return BuildState(config.source_dir, displays, dict(zip(displays, results)), problems, site, pages,
                           set(document_paths(site)), inputs, content_key, pipeline)
@@ -257,15 +260,18 @@ class Builder:
         collecting = gc.isenabled()
         gc.disable()  # tens of thousands of short-lived objects over a large live heap: collections cost more than the update
         try:
-            return self._update(state, manifest, files)
+            result = self._update(state, manifest, files)
         except BaseException:
             self._state = self._manifest = None  # the output may be half updated: the next build is a full one
             raise
         finally:
             if collecting:
                 gc.enable()
+        return result if result is not None else self.build()
 
-    def _update(self, state: BuildState, manifest: Manifest, files: dict[PurePosixPath, Path]) -> BuildResult:
+    def _update(self, state: BuildState, manifest: Manifest, files: dict[PurePosixPath, Path]) -> BuildResult | None:
+        """The update itself; None when another build replaced the site meanwhile (then the
+        state describes nothing and a full build is due)."""
         from generator.index import build_site
 
         config, started, clock = self.config, time.perf_counter(), time.perf_counter
@@ -312,20 +318,16 @@ class Builder:
         if self._manifest_on_disk or self.persist_cache:
             forget_manifest(config)  # until the update is complete, the saved manifest describes nothing
             self._manifest_on_disk = False
-        written = write_update(state, site, manifest, config, self._renderer(), self._views, timings, jobs=self.jobs)
-        if written is None:  # another build replaced the site meanwhile: the state describes nothing
+        written = write_update(state, site, manifest, config, self._render, self._views, timings, jobs=self.jobs)
+        if written is None:
             self._state = self._manifest = None
-            return self.build()
+            return None
         count, reused, search_key = written
         notes: list[Diagnostic] = []
         if self.search is not None and self.search.failure:
             notes.append(warning(PurePosixPath(config.output, INDEX_FOLDER), f"search index not updated: {self.search.failure}"))
         if search_key is not None and self.search is not None:
             self.search.start(config, search_key)
-        elif search_key is not None:
-            mark = clock()
-            update_search_index(config, search_key)
-            timings["search"] = clock() - mark
         state.site = site
         diagnostics = tuple(diagnostics_of(state, slug_notes) + notes)
         skipped = len(state.problems) + sum(1 for result in state.results.values() if result[0] is None)
@@ -345,19 +347,9 @@ class Builder:
         import generator.enrich  # noqa: F401
         import generator.load  # noqa: F401
 
-        _, env = self._renderer()
+        _, env = self._render
         for name in ("index.html", "article.html"):
             env.get_template(name)
-
-    def _renderer(self):
-        """The template key and Jinja environment, made once per Builder (a template change is
-        a full build, which makes them again)."""
-        from generator.render import make_environment, template_key
-
-        key = template_key(self.config)
-        if self._render is None or self._render[0] != key:
-            self._render = (key, make_environment(self.config))
-        return self._render
 
     def _previous_manifest(self) -> Manifest | None:
         if not self.use_cache:
@@ -371,6 +363,14 @@ class Builder:
             return self._cache
         self._cache = ArticleCache.open(cache_path(self.config) if self.use_cache else None, key)
         return self._cache
+
+
+def _renderer(config: SiteConfig) -> tuple[str, Any]:
+    """The template key and the Jinja environment: made once per full build and kept for the
+    updates after it (a template change is a full build again)."""
+    from generator.render import make_environment, template_key
+
+    return template_key(config), make_environment(config)
 
 
 def _displays(files: list[Path], source: Path) -> list[PurePosixPath]:
@@ -414,11 +414,11 @@ PARALLEL_MIN_FILES = 64
 CHUNK = 32
 
 
-def process_files(files: list[Path], source: Path, pipeline: Pipeline, cache: ArticleCache, *,
+def process_files(files: list[Path], displays: list[PurePosixPath], pipeline: Pipeline, cache: ArticleCache, *,
                   jobs: int | None = None, progress=None) -> tuple[list[tuple[Article | None, list[Diagnostic]]], dict[str, float]]:
-    """Every file's (article, diagnostics) in file order: from the cache, or processed in parallel."""
+    """Every file's (article, diagnostics) in file order (`displays`: how each is named): from
+    the cache, or processed in parallel."""
     global _WORKER_PIPELINE
-    displays = _displays(files, source)
     results: list[tuple[Article | None, list[Diagnostic]] | None] = [None] * len(files)
     todo: list[int] = []
     for i, path in enumerate(files):
@@ -483,7 +483,8 @@ class Written:
     documents: set[str]  # feeds, sitemap, chart, robots.txt
 
 
-def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None, *, jobs: int | None = None,
+def write_site(site, config: SiteConfig, renderer: tuple[str, Any], timings: dict[str, float] | None = None, *,
+               jobs: int | None = None,
                previous: Manifest | None = None, content_key: str = "", view_cache: dict | None = None,
                background_cleanup: bool = False) -> Written:
     """Render every planned page, feeds and static files through one staged writer.
@@ -495,11 +496,11 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
     index are swapped in together or not at all.
 
     """
-    from generator.render import LazyDocument, context_fingerprint, documents, make_environment, plan, static_files, template_key
+    from generator.render import LazyDocument, context_fingerprint, documents, plan, static_files
 
     timings = timings if timings is not None else {}
     clock = time.perf_counter
-    env = make_environment(config)
+    key, env = renderer
     writer = StagedWriter(config.output_dir, background_cleanup=background_cleanup)
     if previous is not None and not previous.describes(config.output_dir):
         previous = None  # another build replaced the site while this one waited for the lock
@@ -509,7 +510,6 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         targets = [writer.reserve(spec.path) for spec in specs]  # refuses unsafe and duplicate paths
         timings["plan"] = clock() - mark
         mark = clock()
-        key = template_key(config)
         fingerprints = [context_fingerprint(key, spec.template, spec.context) for spec in specs]
         digests: list[str | None] = [None] * len(specs)
         todo = []
@@ -547,8 +547,8 @@ def write_site(site, config: SiteConfig, timings: dict[str, float] | None = None
         timings["feeds"] = clock() - mark
         if config.search:
             mark = clock()
-            pages_digest = hashlib.sha256("\n".join(f"{s.path} {d}" for s, d in zip(specs, digests)).encode())
-            write_search_index(writer, config, pages_digest.hexdigest())
+            write_search_index(writer, config, index_key(((s.path, d or "") for s, d in zip(specs, digests)),
+                                                         config.language))
             timings["search"] = clock() - mark
         mark = clock()
         writer.commit(background_cleanup=background_cleanup)
@@ -572,11 +572,7 @@ def _reuse(published: Path, target: Path) -> bool:
 def _keep_or_write(published: Path, target: Path, data: bytes, rel: str) -> None:
     """Keep the published file (same inode, same mtime: deploy tools that sync by mtime skip it)
     when its bytes are exactly `data`; otherwise write `data` to the reserved target."""
-    try:
-        same = published.stat().st_size == len(data) and published.read_bytes() == data
-    except OSError:
-        same = False
-    if same and _reuse(published, target):
+    if holds(published, data) and _reuse(published, target):
         return
     try:
         target.write_bytes(data)
@@ -591,9 +587,9 @@ def _read(path: Path) -> bytes:
         raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def write_search_index(writer: StagedWriter, config: SiteConfig, pages_digest: str) -> None:
-    """Run Pagefind over the staged pages, or carry the published index over when they are unchanged."""
-    key = index_key(pages_digest, config.language)
+def write_search_index(writer: StagedWriter, config: SiteConfig, key: str) -> None:
+    """Run Pagefind over the staged pages, or carry the published index over when it was made
+    from the same pages (`key`)."""
     previous = reusable_index(config.output_dir, key)
     if previous is not None:
         for path in sorted(previous.rglob("*")):

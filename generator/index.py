@@ -40,7 +40,7 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
     listed_ids = tuple(a.id for a in listed)
     by_id = {a.id: a for a in ordered}
-    changed = _changed(previous, ordered, by_id) if previous is not None else None
+    changed = changed_ids(previous, by_id) if previous is not None else None
     if changed is not None and len(changed) <= PATCH_LIMIT:
         regions, topics, months = _listings_since(previous, listed, by_id, changed, page_size)
     else:
@@ -167,10 +167,11 @@ def _ordered(articles: list[Article], previous: Site | None) -> list[Article]:
     return ordered
 
 
-def _changed(previous: Site, ordered: list[Article], by_id: Mapping[str, Article]) -> set[str]:
-    """Ids of the articles added, removed or changed (a different object) since `previous`."""
+def changed_ids(previous: Site, by_id: Mapping[str, Article]) -> set[str]:
+    """Ids of the articles added, removed or changed (a different object: reprocessed,
+    renamed, re-dated) since `previous`."""
     before = previous.by_id
-    changed = {a.id for a in ordered if before.get(a.id) is not a}
+    changed = {i for i, article in by_id.items() if before.get(i) is not article}
     changed.update(i for i in before if i not in by_id)
     return changed
 

@@ -104,7 +104,7 @@ class InputsKey:
 
     def changed(self, path: Path) -> None:
         """`path` was created or modified (or deleted: it then no longer counts)."""
-        if path.exists() or os.path.lexists(path):
+        if os.path.lexists(path):
             self.files[str(path)] = _file_term(path)
         else:
             self.files.pop(str(path), None)

@@ -6,9 +6,11 @@ find nothing. The per-file Python API is far slower than one CLI run over the fo
 """
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterable
 
 
 class SearchError(Exception):
@@ -42,8 +44,9 @@ INDEX_FOLDER = "pagefind"
 KEY_FILE = ".digest-index-key"
 
 
-def index_key(pages_digest: str, language: str) -> str:
-    """What the index depends on: the indexed pages, the language and Pagefind's version.
+def index_key(pages: Iterable[tuple[str, str]], language: str) -> str:
+    """What the index depends on: the indexed pages ((path, sha256 of its bytes), in plan
+    order), the language and Pagefind's version.
 
     Pagefind's filter files are not byte-stable between runs (its hash maps are ordered
     at random), so a rebuild with the same key reuses the published index instead of
@@ -55,6 +58,7 @@ def index_key(pages_digest: str, language: str) -> str:
         pagefind_version = version("pagefind")
     except PackageNotFoundError:
         pagefind_version = "missing"
+    pages_digest = hashlib.sha256("\n".join(f"{path} {digest}" for path, digest in pages).encode()).hexdigest()
     return f"{pages_digest} {language} pagefind-{pagefind_version}"
 
 

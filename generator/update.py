@@ -11,7 +11,6 @@ tests/test_incremental.py checks that any sequence of updates equals a clean bui
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import shutil
@@ -28,8 +27,8 @@ from generator.discover import ARTICLE_SUFFIXES
 from generator.manifest import InputsKey, Manifest
 from generator.model import Article, Page, Site
 from generator.parallel_render import render_pages
-from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, pagefind_command, reusable_index
-from generator.write import InPlaceWriter, OutputLock, WriteError, replace_folder
+from generator.search import INDEX_FOLDER, KEY_FILE, index_key, pagefind_command, reusable_index
+from generator.write import InPlaceWriter, OutputLock, WriteError, holds, replace_folder
 
 if TYPE_CHECKING:
     from generator.build import Pipeline
@@ -91,14 +90,6 @@ def classify(paths: Iterable[Path], source: Path, known: dict[PurePosixPath, Res
     return found if len(found) <= MAX_FILES else None
 
 
-def changed_ids(old: Site, new: Site) -> set[str]:
-    """Articles added, removed or different (a new object: reprocessed, renamed, re-dated)."""
-    before = old.by_id
-    changed = {a.id for a in new.articles if before.get(a.id) is not a}
-    changed.update(i for i in before if i not in new.by_id)
-    return changed
-
-
 @dataclass(frozen=True, slots=True)
 class Affected:
     """What an update must look at again."""
@@ -119,9 +110,9 @@ def affected(old: Site, new: Site) -> Affected:
     - the region, topic and archive indexes, search and 404: always gathered (five pages);
     - the sitemap: listing slices, and the URL and date of each article.
     """
-    from generator.index import neighbourhood
+    from generator.index import changed_ids, neighbourhood
 
-    changed = changed_ids(old, new)
+    changed = changed_ids(old, new.by_id)
     pages = {"regions/index.html", "topics/index.html", "archives/index.html", "search/index.html", "404.html"}
     prefixes = {""}
     ids = set(changed)
@@ -158,7 +149,9 @@ def affected(old: Site, new: Site) -> Affected:
 
 
 def _sitemap_entry(article: Article | None) -> tuple[str, object] | None:
-    return (article.url_path, article.updated or article.published) if article is not None else None
+    from generator.render.sitemap import lastmod
+
+    return (article.url_path, lastmod(article)) if article is not None else None
 
 
 def _listing_pages(prefix: str, old: tuple[Page, ...], new: tuple[Page, ...], changed: set[str],
@@ -238,11 +231,8 @@ def write_update(state: BuildState, site: Site, manifest: Manifest, config: Site
                 manifest.pages[document.path] = (document.fingerprint, "")
             else:
                 data = document.data
-                try:
-                    if (output / document.path).read_bytes() == data:
-                        continue
-                except OSError:
-                    pass
+                if holds(output / document.path, data):
+                    continue
             writer.write_bytes(document.path, data)
             count += 1
         docs = set(document_paths(site))
@@ -258,25 +248,23 @@ def write_update(state: BuildState, site: Site, manifest: Manifest, config: Site
     state.pages, state.documents = pages, docs
     search_key = None
     if config.search and (count or removed):
-        digests = "\n".join(f"{plan.path} {manifest.pages[plan.path][1]}" for plan in plans)
-        search_key = index_key(hashlib.sha256(digests.encode()).hexdigest(), config.language)
+        search_key = index_key(((plan.path, manifest.pages[plan.path][1]) for plan in plans), config.language)
         if reusable_index(output, search_key) is not None:
             search_key = None
     return count, reused, search_key
 
 
-def update_search_index(config: SiteConfig, key: str) -> None:
-    """Index the published pages again (they need the index `key`), swapping the new index
-    folder in whole."""
-    output = config.output_dir.resolve()
-    bundle = _bundle_path(output)
-    index_site(output, config.language, bundle=bundle)
-    (bundle / KEY_FILE).write_text(key, encoding="utf-8")
-    replace_folder(bundle, output / INDEX_FOLDER)
-
-
 def _bundle_path(output: Path) -> Path:
     return output.parent / f".{output.name}.old-search-{os.getpid()}-{secrets.token_hex(3)}"  # .old-*: swept if left
+
+
+@dataclass(slots=True)
+class _SearchRun:
+    process: subprocess.Popen
+    key: str  # the index key of the pages being indexed
+    bundle: Path  # where Pagefind writes
+    output: Path
+    thread: threading.Thread | None = None  # waits for the process, then swaps the index in
 
 
 class SearchRefresher:
@@ -290,13 +278,13 @@ class SearchRefresher:
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._job: tuple | None = None  # (process, key, bundle, output, thread)
+        self._run: _SearchRun | None = None
         self.failure: str | None = None  # why the last run gave no index, until the next run
 
     @property
     def pending(self) -> bool:
         with self._guard:
-            return self._job is not None
+            return self._run is not None
 
     def start(self, config: SiteConfig, key: str) -> None:
         self.cancel()
@@ -308,50 +296,49 @@ class SearchRefresher:
         except OSError as exc:
             self.failure = f"cannot run Pagefind: {exc}"
             return
-        job: list = [process, key, bundle, output, None]
-        job[4] = threading.Thread(target=self._finish, args=(job,), daemon=True)
+        run = _SearchRun(process, key, bundle, output)
+        run.thread = threading.Thread(target=self._finish, args=(run,), daemon=True)
         with self._guard:
-            self._job, self.failure = tuple(job), None
-        job[4].start()
+            self._run, self.failure = run, None
+        run.thread.start()
 
-    def _current(self, process) -> bool:
+    def _current(self, run: _SearchRun) -> bool:
         with self._guard:
-            return self._job is not None and self._job[0] is process
+            return self._run is run
 
-    def _finish(self, job: list) -> None:
-        process, key, bundle, output, _ = job
-        text = process.communicate()[0].decode("utf-8", "replace").strip()
+    def _finish(self, run: _SearchRun) -> None:
+        text = run.process.communicate()[0].decode("utf-8", "replace").strip()
         try:
-            if not self._current(process):
+            if not self._current(run):
                 return
-            if process.returncode != 0 or not (bundle / "pagefind-ui.js").is_file():
-                self.failure = f"Pagefind failed: {text.splitlines()[-1] if text else process.returncode}"
+            if run.process.returncode != 0 or not (run.bundle / "pagefind-ui.js").is_file():
+                self.failure = f"Pagefind failed: {text.splitlines()[-1] if text else run.process.returncode}"
                 return
-            lock = OutputLock(output)
+            lock = OutputLock(run.output)
             try:
-                if self._current(process):  # no update began while this waited for the lock
-                    (bundle / KEY_FILE).write_text(key, encoding="utf-8")
-                    replace_folder(bundle, output / INDEX_FOLDER)
+                if self._current(run):  # no update began while this waited for the lock
+                    (run.bundle / KEY_FILE).write_text(run.key, encoding="utf-8")
+                    replace_folder(run.bundle, run.output / INDEX_FOLDER)
             finally:
                 lock.release()
         except (OSError, WriteError) as exc:
             self.failure = f"cannot replace the search index: {exc}"
         finally:
-            shutil.rmtree(bundle, ignore_errors=True)
+            shutil.rmtree(run.bundle, ignore_errors=True)
             with self._guard:
-                if self._job is not None and self._job[0] is process:
-                    self._job = None
+                if self._run is run:
+                    self._run = None
 
     def cancel(self) -> None:
         """Stop the run in progress; its index is thrown away."""
         with self._guard:
-            job, self._job = self._job, None
-        if job is not None:
-            job[0].kill()
+            run, self._run = self._run, None
+        if run is not None:
+            run.process.kill()
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the run in progress (if any) has finished (for tests and benchmarks)."""
         with self._guard:
-            job = self._job
-        if job is not None:
-            job[4].join(timeout)
+            run = self._run
+        if run is not None and run.thread is not None:
+            run.thread.join(timeout)

@@ -300,6 +300,14 @@ class InPlaceWriter:
         self._lock.release()
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` has exactly these bytes (size first: most changes change it)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def replace_folder(new: Path, old: Path) -> None:
     """Put the folder `new` at `old` in one atomic step (the search index of an updated site);
     the folder it replaces is removed afterwards."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.enrich.figures import MAX_CONTEXT, KeyFigure, key_figures
+from generator.enrich.figures import MAX_CONTEXT, key_figures
+from generator.model import Figure
 
 SEED_BODY = (
     "9月27日,重庆市脱贫人口就业帮扶工作会议在重庆市万州区召开。记者在会上获悉,今年以来,重庆市脱贫人口务工规模"
@@ -15,13 +16,13 @@ SEED_BODY = (
 )
 
 
-def displays(figures: tuple[KeyFigure, ...]) -> list[str]:
+def displays(figures: tuple[Figure, ...]) -> list[str]:
     return [f.display for f in figures]
 
 
 def test_exact_text_value_and_unit() -> None:
     figures = {f.display: f for f in key_figures(SEED_BODY, limit=20)}
-    assert figures["81万人以上"] == KeyFigure("81", "万人以上", figures["81万人以上"].context)
+    assert figures["81万人以上"] == Figure("81", "万人以上", figures["81万人以上"].context)
     assert (figures["2600余万元"].value, figures["2600余万元"].unit) == ("2600余", "万元")
     assert (figures["9.6万名"].value, figures["9.6万名"].unit) == ("9.6", "万名")
     assert (figures["22亿元"].value, figures["22亿元"].unit) == ("22", "亿元")
@@ -37,7 +38,7 @@ def test_housing_figures() -> None:
 def test_context_is_the_clause() -> None:
     text = "会上，人社部副部长李忠介绍说，截至5月底，全国脱贫劳动力务工规模达到3133万人。"
     (figure,) = key_figures(text)
-    assert figure == KeyFigure("3133", "万人", "全国脱贫劳动力务工规模达到3133万人")
+    assert figure == Figure("3133", "万人", "全国脱贫劳动力务工规模达到3133万人")
 
 
 def test_dates_ordinals_and_identifiers_are_skipped() -> None:

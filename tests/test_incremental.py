@@ -250,7 +250,7 @@ def test_an_update_indexes_the_search_again_like_a_clean_build(tmp_path):
     site = preview_site(tmp_path, 6)
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"), encoding="utf-8")
-    builder = Builder(load_config(toml), persist_cache=False, incremental=True, background_search=True)
+    builder = Builder(load_config(toml), persist_cache=False, incremental=True)
     assert builder.build().written
     old_key = (site / "output" / INDEX_FOLDER / KEY_FILE).read_text(encoding="utf-8")
     for n in range(2):
@@ -277,7 +277,7 @@ def test_closing_the_preview_before_search_caught_up_makes_the_next_build_index_
     site = preview_site(tmp_path, 4)
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"), encoding="utf-8")
-    builder = Builder(load_config(toml), persist_cache=False, incremental=True, background_search=True)
+    builder = Builder(load_config(toml), persist_cache=False, incremental=True)
     assert builder.build().written
     added = site / "content" / "added.md"
     added.write_text(preview_article(7, 3), encoding="utf-8")

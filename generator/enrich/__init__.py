@@ -12,7 +12,7 @@ from generator.enrich.slugs import article_slug
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
-from generator.model import Article, CleanDoc, Figure, RegionRef, TopicRef
+from generator.model import Article, CleanDoc, RegionRef, TopicRef
 
 NATIONAL = RegionRef("national", "全国")
 
@@ -29,7 +29,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     hits = tag_topics(title, doc.text, taxonomy, given=given)
     verdict = is_policy(title, doc.text, hits)
     summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
-    figures = tuple(Figure(f.value, f.unit, f.context) for f in key_figures(doc.text, title=title))
+    figures = key_figures(doc.text, title=title)
     slug, slug_warning = article_slug(meta, title, raw.published)
     return Article(
         id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=slug,

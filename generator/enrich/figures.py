@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KeyFigure", "key_figures"]
+from generator.model import Figure
+
+__all__ = ["key_figures"]
 
 LEAD_CHARS = 200
 TITLE_BONUS = 6.0
@@ -50,19 +52,6 @@ _FALSE_UNIT_NEXT = {"个": "月", "成": "为员本果功立长都", "期": "间
 
 
 @dataclass(frozen=True, slots=True)
-class KeyFigure:
-    """A number as written, its unit, and the clause it sits in."""
-
-    value: str
-    unit: str
-    context: str
-
-    @property
-    def display(self) -> str:
-        return self.value + self.unit
-
-
-@dataclass(frozen=True, slots=True)
 class _Found:
     """A candidate figure; its clause is cut out only if it makes the top `limit`."""
 
@@ -74,15 +63,11 @@ class _Found:
     start: int
     end: int
 
-    @property
-    def display(self) -> str:
-        return self.value + self.unit
-
-    def figure(self) -> KeyFigure:
-        return KeyFigure(self.value, self.unit, _context(self.text, self.start, self.end))
+    def figure(self) -> Figure:
+        return Figure(self.value, self.unit, _context(self.text, self.start, self.end))
 
 
-def key_figures(text: str, limit: int = 5, *, title: str = "") -> tuple[KeyFigure, ...]:
+def key_figures(text: str, limit: int = 5, *, title: str = "") -> tuple[Figure, ...]:
     """The ``limit`` most salient figures of an article (title figures first)."""
     if limit <= 0:
         return ()
@@ -93,7 +78,7 @@ def key_figures(text: str, limit: int = 5, *, title: str = "") -> tuple[KeyFigur
     found += _scan(text, bonus=0.0, lead_end=lead_end, offset=len(title) + 1)
     best: dict[str, _Found] = {}
     for item in found:
-        key = item.display
+        key = item.value + item.unit
         if key not in best or item.salience > best[key].salience:
             best[key] = item
     ranked = sorted(best.values(), key=lambda f: (-f.salience, f.position))

@@ -148,11 +148,6 @@ class ArticleViews(dict):
         self[article_id] = view
         return view
 
-    def forget_others(self) -> None:
-        """Drop cached views of articles that are no longer in the site."""
-        for article_id in [i for i in self._cache if i not in self._site.by_id]:
-            del self._cache[article_id]
-
 
 class PagePlan(NamedTuple):
     """One page of the site before its data is gathered: `spec()` gathers it.
@@ -175,27 +170,21 @@ def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict
     `content_key` is the article cache's key: with it, view fingerprints tell whether a
     page changed since the last build without rendering it.
     """
-    pages = page_plans(site, config, content_key, view_cache)
-    specs = [page.spec() for page in pages]
-    pages.views.forget_others()
+    specs = [page.spec() for page in page_plans(site, config, content_key, view_cache)]
+    if view_cache is not None:  # keep only this site's views
+        for article_id in [i for i in view_cache if i not in site.by_id]:
+            del view_cache[article_id]
     return specs
 
 
-class PagePlans(list):
-    """The PagePlans of a site, with the views they share."""
-
-    views: ArticleViews
-
-
-def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> PagePlans:
+def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> list[PagePlan]:
     """Every templated page of the site, its data not yet gathered (cheap: a preview rebuild
     gathers only the pages an edit can have changed)."""
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
     views = ArticleViews(site, links, term_urls, config.remote_images == "embed", content_key, view_cache)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
-    pages = PagePlans(listing_plans(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None))
-    pages.views = views
+    pages = listing_plans(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
     if site.other_pages:
         pages += listing_plans(site.other_pages, "other/", views, common, links, heading="其他（非政策）文章")
     pages += _article_plans(site, views, common, config)

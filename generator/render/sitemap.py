@@ -19,7 +19,7 @@ _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[str, datetime | None]]:
     """(absolute URL, lastmod) for every page worth indexing, in a stable order."""
     def newest(ids) -> datetime | None:
-        return max((_changed(site.by_id[i]) for i in ids if site.by_id[i].published), default=None)
+        return max((d for d in (lastmod(site.by_id[i]) for i in ids) if d is not None), default=None)
 
     entries: list[tuple[str, datetime | None]] = []
     for page in site.index_pages:
@@ -28,7 +28,7 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
         entries.append((links.absolute("other/" + ("" if page.number == 1 else f"page/{page.number}/")),
                         newest(page.article_ids)))
     for article in site.articles:
-        entries.append((links.absolute(article.url_path), _changed(article) if article.published else None))
+        entries.append((links.absolute(article.url_path), lastmod(article)))
     everything = newest(site.listed)
     for folder, terms in (("regions/", site.regions), ("topics/", site.topics), ("archives/", site.months)):
         entries.append((links.absolute(folder), everything))
@@ -48,8 +48,9 @@ def sitemap_paths(site: Site) -> list[str]:
     return [f"sitemap-{n}.xml" for n in range(1, -(-count // MAX_URLS) + 1)] + ["sitemap.xml"]
 
 
-def _changed(article: Article) -> datetime:
-    return article.updated or article.published
+def lastmod(article: Article) -> datetime | None:
+    """When an article last changed, as its sitemap entry says (None: undated)."""
+    return (article.updated or article.published) if article.published else None
 
 
 def sitemap_documents(site: Site, config: SiteConfig, links: Links):
