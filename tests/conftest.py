@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests run the same examples every time (a red build is reproducible
+# and never a roll of the dice); locally they keep exploring, and save what fails in .hypothesis/.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
