@@ -36,6 +36,8 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
         articles = [a for a in articles if a.policy]
     ordered = _ordered(articles, previous)
     ordered, problems = _unique_slugs(ordered, previous)
+    ordered, alias_problems = _usable_aliases(ordered, previous)
+    problems += alias_problems
     listed = ordered if non_policy == "publish" else [a for a in ordered if a.policy]
     others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
     listed_ids = tuple(a.id for a in listed)
@@ -318,6 +320,47 @@ def _unique_slugs(articles: list[Article], previous: Site | None = None) -> tupl
             slug = new
         taken[slug] = article
     return [_renamed(a, renamed[a.id], previous) if a.id in renamed else a for a in articles], problems
+
+
+# Folders and files the generator itself writes: an alias may never replace one of them.
+RESERVED_FOLDERS = ("regions/", "topics/", "archives/", "page/", "other/", "search/", "static/", "pagefind/",
+                    "feeds/", "subscribe/")
+RESERVED_FILES = frozenset({"index.html", "404.html", "rss.xml", "atom.xml", "feed.json", "robots.txt",
+                            "favicon.ico", "sitemap.xml"})
+
+
+def _usable_aliases(articles: list[Article], previous: Site | None = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Aliases that would overwrite a page (an article's URL, a listing, a feed) or that an
+    earlier article (in source order) already claims are dropped, each with a warning."""
+    claimants = [a for a in articles if a.aliases]
+    if not claimants:
+        return articles, []
+    pages = {a.url_path for a in articles}
+    taken: dict[str, Article] = {}
+    kept: dict[str, tuple[str, ...]] = {}
+    problems: list[Diagnostic] = []
+    for article in sorted(claimants, key=lambda a: str(a.source)):
+        usable = []
+        for alias in article.aliases:
+            if alias in pages or alias.startswith(RESERVED_FOLDERS) or alias.rstrip("/") in RESERVED_FILES \
+                    or alias.startswith("sitemap"):
+                problems.append(warning(article.source, f"alias {alias!r} is a page of the site itself; ignored"))
+            elif alias in taken:
+                problems.append(warning(article.source, f"alias {alias!r} is already used by {taken[alias].source}; ignored"))
+            else:
+                taken[alias] = article
+                usable.append(alias)
+        if len(usable) != len(article.aliases):
+            kept[article.id] = tuple(usable)
+    if not kept:
+        return articles, problems
+    return [_with_aliases(a, kept[a.id], previous) if a.id in kept else a for a in articles], problems
+
+
+def _with_aliases(article: Article, aliases: tuple[str, ...], previous: Site | None) -> Article:
+    fresh = replace(article, aliases=aliases)
+    prior = previous.by_id.get(article.id) if previous is not None else None
+    return prior if prior is not None and prior == fresh else fresh
 
 
 def _renamed(article: Article, slug: str, previous: Site | None) -> Article:

@@ -103,11 +103,17 @@ class Article:
     digest: str
     reading_minutes: int = 1
     warnings: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # old site-relative URLs ("articles/old-name/", "old.html") that redirect here
 
     @property
     def url_path(self) -> str:
         """Site-relative URL of the article page (pretty, folder/index.html)."""
         return f"articles/{self.slug}/"
+
+    @property
+    def alias_pages(self) -> tuple[str, ...]:
+        """The redirect files its aliases are written as (a folder URL gets its index.html)."""
+        return tuple(a + "index.html" if a.endswith("/") else a for a in self.aliases)
 
 
 @dataclass(frozen=True, slots=True)

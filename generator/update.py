@@ -126,6 +126,8 @@ def affected(old: Site, new: Site) -> Affected:
             if article.id in changed:
                 ids.update(order[j].id for j in (i - 1, i + 1) if 0 <= j < len(order))
     pages.update(f"{new.by_id[i].url_path}index.html" for i in ids if i in new.by_id)
+    for site in (old, new):  # a changed article's redirect pages (its aliases) show its URL
+        pages.update(path for i in changed if i in site.by_id for path in site.by_id[i].alias_pages)
     sitemap = any(_sitemap_entry(old.by_id.get(i)) != _sitemap_entry(new.by_id.get(i)) for i in changed)
     listings = [("", old.index_pages, new.index_pages, None, None),
                 ("other/", old.other_pages, new.other_pages, None, None)]

@@ -137,7 +137,7 @@ def preview_site(root: Path, count: int) -> Path:
 
 
 preview_edits = st.lists(st.tuples(
-    st.sampled_from(["add", "body", "redate", "retitle", "delete", "rename", "touch", "break", "twin"]),
+    st.sampled_from(["add", "body", "redate", "retitle", "delete", "rename", "touch", "break", "twin", "alias"]),
     st.integers(0, 60), st.integers(1, 9)), min_size=1, max_size=5)
 
 
@@ -181,8 +181,15 @@ def test_in_place_updates_equal_clean_builds(tmp_path_factory, steps):
             os.utime(target)
         elif action == "break":
             target.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
-        else:  # the same title and date as another article: the same default slug
-            (content / f"twin-{n}.md").write_text(files[m % len(files)].read_text(encoding="utf-8"), encoding="utf-8")
+        elif action == "alias":  # an old URL of its own, and one that another article's page holds (or held)
+            other = files[m % len(files)].stem
+            text = target.read_text(encoding="utf-8")
+            target.write_text(text.replace("---\ntitle", f"---\naliases: [/articles/old-{m}/, /articles/{other}/]\ntitle", 1),
+                              encoding="utf-8")
+        else:  # a copy asking for another article's slug: the same URL, resolved with a warning
+            twin = files[m % len(files)]
+            text = twin.read_text(encoding="utf-8")
+            (content / f"twin-{n}.md").write_text(text.replace("---\n", f"---\nslug: {twin.stem}\n", 1), encoding="utf-8")
             changed = [content / f"twin-{n}.md"]
         before = stamps(site / "output")
         result = builder.update(changed)

@@ -8,7 +8,7 @@ from typing import Any
 from generator.enrich.figures import key_figures
 from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
-from generator.enrich.slugs import article_slug
+from generator.enrich.slugs import article_aliases, article_slug
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
@@ -30,18 +30,20 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     verdict = is_policy(title, doc.text, hits)
     summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
     figures = key_figures(doc.text, title=title)
-    slug, slug_warning = article_slug(meta, title, raw.published)
+    slug, slug_warning = article_slug(meta, raw.source)
+    aliases, alias_warnings = article_aliases(meta.get("aliases"))
     return Article(
         id=hashlib.sha256(str(raw.source).encode("utf-8")).hexdigest()[:16], slug=slug,
         source=raw.source, kind=raw.kind, title=title, published=raw.published,
         updated=raw.updated, origin_url=_url(_first_text(meta, "origin_url", "link", "url", "original_url")),
         outlet=outlet, author=_text(meta.get("author")) or None, editor=doc.lifted.get("editor") or _text(meta.get("editor")) or None,
-        original_title=doc.lifted.get("original_title"), cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
+        original_title=doc.lifted.get("original_title") or _text(meta.get("original_title")) or None, cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
         topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
         removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
-        warnings=raw.warnings + ((slug_warning,) if slug_warning else ()),
+        warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
+        aliases=aliases,
     )
 
 

@@ -218,8 +218,19 @@ def _article_plans(site: Site, views: ArticleViews, common, config: SiteConfig) 
                 "canonical": view["absolute_url"],
                 "json_ld": _json_ld(view, config)}
 
-    return [PagePlan(f"{article.url_path}index.html", "article.html", context, (position,))
-            for position, article in enumerate(ordered)]
+    plans = [PagePlan(f"{article.url_path}index.html", "article.html", context, (position,))
+             for position, article in enumerate(ordered)]
+    for article in ordered:
+        if article.aliases:
+            plans += [PagePlan(path, "redirect.html", _redirect_context, (common, views, article.id))
+                      for path in article.alias_pages]
+    return plans
+
+
+def _redirect_context(common: dict[str, Any], views: ArticleViews, article_id: str) -> dict[str, Any]:
+    """An alias page: a renamed article's old URL, sending readers (and crawlers) to the new one."""
+    view = views[article_id]
+    return {**common, "article": view, "target": view["url"], "canonical": view["absolute_url"]}
 
 
 def _term_plans(site: Site, views: ArticleViews, common, links: Links) -> list[PagePlan]:
