@@ -224,14 +224,21 @@ def init(directory: Path) -> None:
               help="Folder the front-matter articles are written to.")
 @click.option("--config", "config_path", help="Path of site.toml.")
 def import_(files: tuple[Path, ...], target: Path, config_path: str | None) -> None:
-    """Turn raw scrapes or saved pages into editable front-matter articles."""
+    """Turn raw scrapes, saved pages or front-matter reposts into clean, editable articles.
+
+    Each is written as TARGET/<slug>.md: the cleaned body with what was learned (title,
+    date, outlet, origin_url, author, editor, original_title, breadcrumb) and the slug of
+    the original file in its front matter; existing files are never overwritten.
+    """
     from generator.importer import import_file
 
     config = _config(config_path)
+    rules = _pipeline(config).rules
     failures = 0
     for path in files:
-        message, ok = import_file(path, target, config.tz)
-        click.echo(message, err=not ok)
+        message, ok = import_file(path, target, config, rules)
+        for line in message.splitlines():
+            click.echo(line, err=not ok or ": warning: " in line)
         failures += not ok
     sys.exit(1 if failures else 0)
 
@@ -243,9 +250,10 @@ def import_(files: tuple[Path, ...], target: Path, config_path: str | None) -> N
 @click.option("--poll", is_flag=True, help="Watch by polling (network drives, containers, WSL) instead of OS events.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the default web browser.")
 @click.option("--source", help="Folder of articles (default: content/ or site.toml's `source`).")
-@click.option("--output", help="Folder the site is written to (default: output/).")
+@click.option("--preview-dir", "--output", "preview_dir",
+              help="Folder the preview is built in (default: .cache/preview/ beside site.toml); never the published output/.")
 @click.option("--config", "config_path", help="Path of site.toml (default: ./site.toml, optional).")
-def serve(host: str, port: int, poll: bool, open_browser: bool, source: str | None, output: str | None,
+def serve(host: str, port: int, poll: bool, open_browser: bool, source: str | None, preview_dir: str | None,
           config_path: str | None) -> None:
     """Build, serve the output folder with live reload, and rebuild whenever a source file changes.
 

@@ -87,7 +87,8 @@ def test_import_writes_an_editable_article(tmp_path: Path, monkeypatch):
     (written,) = (tmp_path / "imported").glob("*.md")
     text = written.read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: 今年以来 重庆市脱贫人口务工规模稳定在81万人以上\n")
-    assert "outlet: 新重庆-重庆日报" in text and "阅读剩余全文" in text  # the body stays as scraped
+    assert "outlet: 新重庆-重庆日报" in text and "\nslug: " in text
+    assert "阅读剩余全文" not in text and "<p>9月27日" in text  # the body is cleaned (more in test_import.py)
 
 
 def test_check_warns_about_a_rule_that_removed_most_of_an_article(tmp_path: Path, monkeypatch):

@@ -90,6 +90,13 @@ def _has_media(node: LexborNode) -> bool:
     return node.css_first("img, video, table") is not None
 
 
+def _is_media_caption(node: LexborNode) -> bool:
+    """The caption of an image is part of it, as the image's wrapper was before it became a
+    <figure>: a caption like 来源：人社部网站 credits the picture, it is not a 来源 line."""
+    parent = node.parent
+    return node.tag == "figcaption" and parent is not None and parent.tag == "figure" and _has_media(parent)
+
+
 def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
     any_rule = _any_text_rule(tuple(rules))
     for node in leaf_blocks(tree):
@@ -98,7 +105,7 @@ def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Remov
             continue
         if text and any_rule is not None and not any_rule.match(text):
             continue  # most paragraphs are the article's own: one regex says no rule applies
-        if _has_media(node):
+        if _has_media(node) or _is_media_caption(node):
             continue
         for rule in rules:
             if _text_rule_matches(rule, text, lifted):
