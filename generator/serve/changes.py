@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.config import SiteConfig
+from generator.themes import bundled_themes_dir
 
 KINDS = ("content", "template", "static", "config")
 
@@ -114,7 +115,7 @@ class WatchPlan:
         if config.rules:
             files.add(_real(root / config.rules))
         themes = [root / "themes"]
-        bundled = _real(Path(__file__).resolve().parents[2] / "themes")
+        bundled = _real(bundled_themes_dir())  # the checkout's themes/, or the wheel's generator/_themes
         if bundled != root / "themes":
             themes.append(bundled)
         return cls(root=root, output=_real(config.output_dir), content=_real(config.source_dir),
