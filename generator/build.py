@@ -128,8 +128,10 @@ class Builder:
     """
 
     def __init__(self, config: SiteConfig, *, jobs: int | None = None, use_cache: bool = True,
-                 persist_cache: bool = True, incremental: bool = False) -> None:
+                 persist_cache: bool = True, incremental: bool = False, keep_last_good: bool = False) -> None:
         self.config = config
+        self.keep_last_good = keep_last_good
+        self._last_good: dict[PurePosixPath, Article] = {}  # with keep_last_good: each file's last valid article
         self.jobs = jobs
         self.use_cache = use_cache
         self.persist_cache = persist_cache
@@ -185,6 +187,8 @@ class Builder:
         mark = time.perf_counter()
         displays = _displays(files, source)
         results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress)
+        if self.keep_last_good:
+            results = [self._last_good_of(display, result) for display, result in zip(displays, results)]
         timings["process"] = time.perf_counter() - mark
         timings.update(stage_times)
         articles: list[Article] = []
@@ -290,6 +294,8 @@ class Builder:
                     article, notes, _ = _process_one((str(path), str(display)), state.pipeline)
                     cache.store(str(display), path, article.digest if article else None, article, tuple(notes))
                     result = (article, notes)
+                if self.keep_last_good:
+                    result = self._last_good_of(display, result)
                 if old is None:
                     insort(state.order, display)
                 elif old[0] is result[0] and old[1] == result[1]:
@@ -298,6 +304,7 @@ class Builder:
             elif old is not None:
                 state.order.remove(display)
                 del state.results[display]
+                self._last_good.pop(display, None)
                 cache.forget(str(display))
             else:
                 continue
@@ -339,6 +346,17 @@ class Builder:
             self._manifest_on_disk = True
         return BuildResult(len(articles), count, skipped, clock() - started, diagnostics, True, timings,
                            cache.hits, reused=reused, in_place=True)
+
+    def _last_good_of(self, display: PurePosixPath, result: tuple[Article | None, list[Diagnostic]]
+                      ) -> tuple[Article | None, list[Diagnostic]]:
+        """The preview's rule for a file that turned invalid: its last valid version stays
+        published, with the new error reported (`digest build` skips such a file instead)."""
+        article, notes = result
+        if article is not None:
+            self._last_good[display] = article
+            return result
+        last = self._last_good.get(display)
+        return (last, notes) if last is not None else result
 
     def _warm_up(self) -> None:
         """Import the stages an update runs in this process (a full build ran them in forked

@@ -27,6 +27,12 @@ def _config(config_path: str | None, **overrides: Any):
         sys.exit(2)
 
 
+def _same_place(one: Path, other: Path) -> bool:
+    """Whether two folders are one (or one holds the other), whether or not they exist yet."""
+    a, b = one.resolve(), other.resolve()
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
 def _pipeline(config):
     from generator.build import make_pipeline
     from generator.clean.rules import RuleError
@@ -215,7 +221,25 @@ def init(directory: Path) -> None:
         return
     for path in created:
         click.echo(f"created {path}")
-    click.echo(f"next: cd {directory} && digest build")
+    import shlex
+
+    click.echo(f"next: cd {shlex.quote(str(directory))} && {running_command()} build && {running_command()} serve")
+
+
+def running_command() -> str:
+    """How to run this very `digest` again, pasted into a shell: `digest` when that name on
+    PATH is this program, else its full path, else `python -m generator` with this Python."""
+    import os
+    import shlex
+    import shutil
+
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if program is not None and program.name == "digest" and program.exists():
+        on_path = shutil.which("digest")
+        if on_path and os.path.samefile(on_path, program):
+            return "digest"
+        return shlex.quote(str(program.resolve()))
+    return f"{shlex.quote(sys.executable)} -m generator"
 
 
 @main.command(name="import")
@@ -255,21 +279,27 @@ def import_(files: tuple[Path, ...], target: Path, config_path: str | None) -> N
 @click.option("--config", "config_path", help="Path of site.toml (default: ./site.toml, optional).")
 def serve(host: str, port: int, poll: bool, open_browser: bool, source: str | None, preview_dir: str | None,
           config_path: str | None) -> None:
-    """Build, serve the output folder with live reload, and rebuild whenever a source file changes.
+    """Build a preview (in .cache/preview/, never output/), serve it with live reload, and
+    rebuild whenever a source file changes.
 
     Watches the articles, themes/, templates/, static/, site.toml and the taxonomy and rule
-    files. A file with errors is shown in an overlay in the browser; the last good site
-    stays served until it is fixed. Ctrl-C stops.
+    files. A file with errors is shown in an overlay in the browser; its last good version
+    stays published in the preview until it is fixed. Ctrl-C stops. Publish with `digest build`.
     """
-    from generator.config import load_config
+    from generator.config import PREVIEW_DIR, load_config
     from generator.serve import DevServer
 
     path = Path(config_path) if config_path else Path("site.toml")
-    overrides = {"source": source, "output": output}
-    _config(config_path, **overrides)  # a broken site.toml at start: report it and exit 2, like build
+    overrides = {"source": source}
+    config = _config(config_path, **overrides)  # a broken site.toml at start: report it and exit 2, like build
+    preview = preview_dir or PREVIEW_DIR
+    if _same_place(Path(config.root) / preview, config.output_dir):
+        _fail(f"the preview folder must not be the published output folder ({config.output_dir}); "
+              f"choose another --preview-dir")
+        return
     try:
         server = DevServer(lambda: load_config(path, overrides), host=host, port=port, poll=poll,
-                           config_path=path)
+                           config_path=path, preview_dir=preview)
     except OSError as exc:
         hint = f"; try --port {port + 1}" if port else ""
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}")

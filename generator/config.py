@@ -51,6 +51,10 @@ class SiteConfig:
         return path if path.endswith("/") else path + "/"
 
 
+# Where `digest serve` builds its preview, relative to site.toml's folder: never output/, so that
+# a preview session (with base_url pointing at 127.0.0.1) can never leak into what is published.
+PREVIEW_DIR = ".cache/preview"
+
 # What happens to articles that are not about policy: listed with the rest under 其他,
 # listed apart on /other/, or not published at all.
 NON_POLICY_CHOICES = ("publish", "separate", "drop")

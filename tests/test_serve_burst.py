@@ -114,10 +114,10 @@ def test_burst_of_1000_file_events(tmp_path: Path):
 
         clean = build(dataclasses.replace(live.server.config, output=str(tmp_path / "clean")))
         assert clean.written and not clean.diagnostics
-        served, expected = files(live.site / "output"), files(tmp_path / "clean")
+        served, expected = files(live.server.output_dir), files(tmp_path / "clean")
         assert served.keys() == expected.keys(), figures
         assert [k for k in served if served[k] != expected[k]] == [], figures
         assert live.get(ARTICLE).status == 200
-        assert not list(live.site.glob(".output.*")), "a staging folder was left behind"
+        assert not list(live.server.output_dir.parent.glob(f".{live.server.output_dir.name}.*")), "a staging folder was left behind"
         assert len([k for k in served if k.startswith("articles/burst-")]) == len(
             list((live.site / "content" / "burst").glob("n*.md")))

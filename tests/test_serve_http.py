@@ -166,7 +166,7 @@ def test_edit_updates_the_served_page_and_only_the_served_copy_has_the_script(li
     page = live.get(ARTICLE)
     assert "广东出台灵活就业人员社保补贴新办法" in page.text
     assert page_state(page.body)["version"] == 2  # a page loaded after the build does not reload for it
-    on_disk = (live.site / "output" / ARTICLE / "index.html").read_bytes()
+    on_disk = (live.server.output_dir / ARTICLE / "index.html").read_bytes()
     assert b"/__digest/" not in on_disk and "社保补贴新办法".encode() in on_disk
 
 
@@ -197,10 +197,12 @@ def test_broken_article_being_edited_names_its_line_and_comes_back_when_fixed(li
     article = live.site / "content" / "markdown.md"
     state = live.change(lambda: article.write_text(GOOD_MARKDOWN.replace("2023-03-01 09:30", "2023-02-30"), "utf-8"))
     assert [(e["path"], e["line"]) for e in state["errors"]] == [("content/markdown.md", 3)]
-    missing = live.get(ARTICLE)
-    assert missing.status == 404 and page_state(missing.body)["errors"] == state["errors"]  # overlay on the 404
-    state = live.change(lambda: article.write_text(GOOD_MARKDOWN, "utf-8"))
-    assert state["errors"] == [] and live.get(ARTICLE).status == 200
+    kept = live.get(ARTICLE)  # the last good version stays published while the overlay names the problem
+    assert kept.status == 200 and page_state(kept.body)["errors"] == state["errors"]
+    assert "广东出台灵活就业人员社保补贴办法" in kept.text
+    fixed = GOOD_MARKDOWN.replace("社保补贴办法", "社保补贴新办法")
+    state = live.change(lambda: article.write_text(fixed, "utf-8"))
+    assert state["errors"] == [] and "社保补贴新办法" in live.get(ARTICLE).text
 
 
 def test_broken_site_toml_keeps_the_last_good_site_until_fixed(live: Live):
@@ -265,6 +267,8 @@ def test_ignored_paths_never_trigger_a_rebuild(live: Live):
     content = live.site / "content"
     for name in (".#markdown.md", "markdown.md.swp", "markdown.md~", "4913", "#markdown.md#"):
         (content / name).write_text("x", "utf-8")
+    (live.server.output_dir / "stray.html").write_text("x", "utf-8")
+    (live.site / "output").mkdir(exist_ok=True)  # the published folder: never served nor watched
     (live.site / "output" / "stray.html").write_text("x", "utf-8")
     (live.site / ".cache").mkdir(exist_ok=True)  # the build's own article cache lives there too
     (live.site / ".cache" / "x").write_text("x", "utf-8")
@@ -334,7 +338,7 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
 
 
 def test_every_traversal_attempt_is_refused(live: Live):
-    output = live.site / "output"
+    output = live.server.output_dir
     (output / "leak.txt").symlink_to(live.site.parent / "secret.txt")
     (output / "leakdir").symlink_to(live.site.parent, target_is_directory=True)
     (output / ".hidden").write_text(SECRET, "utf-8")
@@ -359,7 +363,7 @@ def test_every_traversal_attempt_is_refused(live: Live):
 
 
 def test_symlink_inside_output_is_served(live: Live):
-    output = live.site / "output"
+    output = live.server.output_dir
     (output / "alias.css").symlink_to(output / "static" / "style.css")
     assert live.get("alias.css").status == 200
 
@@ -450,6 +454,7 @@ def test_cli_serves_and_ctrl_c_exits_cleanly(tmp_path: Path):
         page = fetch(url + ARTICLE)
         assert page.status == 200 and page_state(page.body)["version"] == 1
         assert (site / "preview" / ARTICLE / "index.html").is_file()
+        assert not (site / "output").exists()
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)

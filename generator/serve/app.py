@@ -1,4 +1,4 @@
-"""`digest serve`: build, serve output/ with live reload, watch the sources, rebuild on change.
+"""`digest serve`: build a preview folder (never output/), serve it with live reload, watch the sources, rebuild on change.
 
 Threads: the HTTP server's accept loop (the main thread under `serve_forever`), one
 daemon thread per request (an open page keeps one for its event stream), the watchdog
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from generator.config import SiteConfig
+from generator.config import PREVIEW_DIR, SiteConfig
 from generator.serve.changes import ChangeSet, WatchPlan
 from generator.serve.handler import DevHTTPServer
 from generator.serve.rebuild import PreviewRebuilder, Rebuilder, failure_diagnostics, result_errors
@@ -42,9 +42,11 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def localize(config: SiteConfig, host: str, port: int) -> SiteConfig:
-    """The site's base_url moved to this server, keeping its path (/digest/ stays /digest/)."""
-    return dataclasses.replace(config, base_url=f"http://{url_host(host)}:{port}{config.base_path}")
+def localize(config: SiteConfig, host: str, port: int, preview_dir: str = PREVIEW_DIR) -> SiteConfig:
+    """The site moved to this server: base_url on loopback, keeping its path (/digest/ stays /digest/),
+    and written to the preview folder, never to the published output/."""
+    return dataclasses.replace(config, base_url=f"http://{url_host(host)}:{port}{config.base_path}",
+                               output=preview_dir)
 
 
 class DevServer:
@@ -55,7 +57,7 @@ class DevServer:
                  poll: bool = False, quiet: float = QUIET, max_wait: float = MAX_WAIT,
                  poll_interval: float = POLL_INTERVAL, config_path: Path | None = None,
                  rebuilder: Callable[[Callable[[], SiteConfig]], Rebuilder] = PreviewRebuilder,
-                 out: TextIO | None = sys.stderr) -> None:
+                 out: TextIO | None = sys.stderr, preview_dir: str = PREVIEW_DIR) -> None:
         self.host = host
         self.state = LiveState()
         self.out = out
@@ -64,7 +66,7 @@ class DevServer:
         self.httpd = DevHTTPServer((host.strip("[]"), port), self)  # binds now: a busy port fails early
         self.port = self.httpd.server_address[1]
         self._load = load
-        self.rebuilder = rebuilder(lambda: localize(self._load(), self.host, self.port))
+        self.rebuilder = rebuilder(lambda: localize(self._load(), self.host, self.port, preview_dir))
         self.scheduler = RebuildScheduler(self._rebuild, quiet=quiet, max_wait=max_wait)
         self._poll_interval = poll_interval
         self.watcher = Watcher(self.scheduler.notify, poll=poll, poll_interval=poll_interval)

@@ -65,7 +65,7 @@ class PreviewRebuilder:
             self._stale = False
         if self._builder is None or self._builder.config != self.config:
             self.close()
-            self._builder = Builder(self.config, persist_cache=False, incremental=True)
+            self._builder = Builder(self.config, persist_cache=False, incremental=True, keep_last_good=True)
         if changes.content and not (changes.full or changes.templates or changes.static or changes.config):
             return self._builder.update(changes.content)
         return self._builder.build()
