@@ -169,10 +169,58 @@ def test_feeds_are_discoverable_and_styled(tmp_path):
     assert '<link rel="alternate" type="application/rss+xml" title="RSS" href="/digest/rss.xml">' in home
     region = (output / "regions" / "chongqing" / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml" title="重庆 Atom" href="/digest/regions/chongqing/atom.xml"' in region
-    rss = (output / "rss.xml").read_text(encoding="utf-8")
-    assert rss.splitlines()[1] == '<?xml-stylesheet type="text/xsl" href="/digest/static/feed.xsl"?>'
-    assert (output / "static" / "feed.xsl").is_file()
-    etree.XSLT(etree.parse(str(output / "static" / "feed.xsl")))  # the stylesheet compiles
+    for feed in feed_files(output):  # styled by CSS (browsers are removing XSLT), from any depth
+        lines = feed.read_text(encoding="utf-8").splitlines()
+        assert lines[1] == '<?xml-stylesheet type="text/css" href="/digest/static/feed.css"?>', feed
+    css = (output / "static" / "feed.css").read_text(encoding="utf-8")
+    assert css.startswith('@charset "UTF-8";') and "prefers-color-scheme: dark" in css
+    assert not (output / "static" / "feed.xsl").exists()
+    assert 'href="/digest/static/favicon.svg" type="image/svg+xml"' in home
+    assert (output / "favicon.ico").read_bytes() == (output / "static" / "favicon.ico").read_bytes()
     import json
     feed = json.loads((output / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["items"][0]["id"].startswith("urn:uuid:")
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_entries_have_one_alternate_and_the_original_as_via(tmp_path):
+    output = build_site(tmp_path, {
+        "origin.md": "---\ntitle: 重庆市发布就业帮扶政策\ndate: 2024-01-02\noutlet: 重庆日报\n"
+                     "origin_url: https://cq.example.cn/news/1.html\n---\n\n重庆市人社局发布就业帮扶政策。\n",
+        "plain.md": "---\ntitle: 广东发布社保补贴办法\ndate: 2024-01-01\n---\n\n广东省发布社保补贴办法。\n",
+    })
+    for path in feed_files(output):
+        if path.name != "atom.xml":
+            continue
+        for entry in etree.fromstring(path.read_bytes(), STRICT).iter(ATOM + "entry"):
+            links = [(link.get("rel"), link.get("href"), link.get("title"), link.get("type"))
+                     for link in entry.iter(ATOM + "link")]
+            page = [link for link in links if link[0] == "alternate"]
+            assert len(page) == 1 and page[0][1].startswith("https://example.org/digest/articles/"), (path, links)
+            assert page[0][3] == "text/html"
+            assert all(rel in ("alternate", "via") for rel, *_ in links), (path, links)  # none without a rel
+            via = [link for link in links if link[0] == "via"]
+            if entry.findtext(ATOM + "title") == "重庆市发布就业帮扶政策":
+                assert via == [("via", "https://cq.example.cn/news/1.html", "重庆日报", None)], links
+            else:
+                assert via == []
+    rss = feedparser.parse((output / "rss.xml").read_bytes())
+    assert sorted(e.link for e in rss.entries) == sorted(  # RSS <link> is still the article page
+        e.link for e in feedparser.parse((output / "atom.xml").read_bytes()).entries)
+    assert all(e.link.startswith("https://example.org/digest/articles/") for e in rss.entries)
+
+
+def test_mojibake_characters_are_left_out_of_feeds_and_identical_captures_listed_once(tmp_path):
+    capture = ("---\ntitle: 南沙邮轮母港即将开通\ndate: 2019-08-13 14:07\noutlet: 澎湃新闻\n---\n\n"
+               "广州南沙国际邮轮母港\ufffd\ufffd即将开港\x85，地铁直达。\n")
+    output = build_site(tmp_path, {"a.md": capture, "b.md": capture, "c.md": capture.replace("地铁直达", "地铁可达"),
+                                   "d.md": "---\ntitle: 广东就业\x9c帮扶\ndate: 2019-08-12\n---\n\n广东省就业帮扶。\n"})
+    assert len(list((output / "articles").iterdir())) == 4  # every capture keeps its page
+    for path in feed_files(output) + [output / "feed.json"]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[\x80-\x9f\ufffd]", text), path
+    titles = [e.title for e in feedparser.parse((output / "atom.xml").read_bytes()).entries]
+    assert titles == ["南沙邮轮母港即将开通", "南沙邮轮母港即将开通", "广东就业帮扶"]  # a.md and b.md once; c.md differs
+    assert "广州南沙国际邮轮母港即将开港，地铁直达" in (output / "rss.xml").read_text(encoding="utf-8")

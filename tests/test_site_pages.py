@@ -100,7 +100,7 @@ def test_a_site_template_overrides_the_theme_and_can_extend_it(site):
     assert article.findtext(".//title") == "自定义 · 广东出台灵活就业人员社保补贴办法"
     assert article.cssselect(".article-body")  # the rest of the theme's template is kept
     assert (output / "static" / "style.css").read_text(encoding="utf-8") == "body { color: red; }\n"
-    assert (output / "static" / "feed.xsl").is_file()  # files not overridden still come from the theme
+    assert (output / "static" / "feed.css").is_file()  # files not overridden still come from the theme
 
 
 def test_theme_setting_selects_another_theme_folder(site):

@@ -318,7 +318,8 @@ def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
 
 def documents(site: Site, config: SiteConfig, content_key: str = "", feeds: Container[str] | None = None,
               sitemap: bool = True) -> list[Document | LazyDocument]:
-    """Everything besides templated pages: feeds, sitemap, robots.txt and the region chart.
+    """Everything besides templated pages: feeds, sitemap, robots.txt, the region chart and
+    /favicon.ico (a copy of the theme's static/favicon.ico, or the site's own).
 
     For an update, `feeds` limits the feeds to those of the listings with these prefixes
     ("" is the site's) and `sitemap=False` leaves the sitemap out.
@@ -332,6 +333,9 @@ def documents(site: Site, config: SiteConfig, content_key: str = "", feeds: Cont
     if sitemap:
         docs += sitemap_documents(site, config, links)
     docs.append(Document("robots.txt", robots_txt(links).encode("utf-8")))
+    icon = dict(static_files(config)).get("favicon.ico")
+    if icon is not None:  # also at the site's root: where a browser looks when a page (a feed) names no icon
+        docs.append(Document("favicon.ico", icon.read_bytes()))
     return docs
 
 
@@ -340,7 +344,7 @@ def document_paths(site: Site) -> list[str]:
     from generator.render.feeds import feed_paths
     from generator.render.sitemap import sitemap_paths
 
-    return ["regions/chart.svg", *feed_paths(site), *sitemap_paths(site), "robots.txt"]
+    return ["regions/chart.svg", *feed_paths(site), *sitemap_paths(site), "robots.txt", "favicon.ico"]
 
 
 def static_files(config: SiteConfig) -> list[tuple[str, Path]]:

@@ -1,10 +1,23 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the digest and for every region and topic.
 
 What feed readers punish, and how it is avoided here:
-- broken XML: every string goes through `xml_safe` before feedgen sees it;
+- broken XML: every string goes through `xml_safe` (in `feed_text`) before feedgen sees it;
 - items that come back unread: an item's id is a UUID derived from the article's slug
   (its permanent path), never from base_url's scheme or host or from the build time;
-- fake re-notifications: `updated`/`lastBuildDate` are the newest item's date, never now.
+- fake re-notifications: `updated`/`lastBuildDate` are the newest item's date, never now;
+- the same story listed twice: byte-identical captures of one article (same title, date
+  and body) appear once per feed (each keeps its page);
+- validator warnings: C1 controls and U+FFFD (mojibake left in scraped text) are dropped
+  from feed text, so every feed passes the W3C Feed Validation Service with no warning.
+
+An Atom entry links its page (`rel="alternate"`, one per entry) and the original article
+(`rel="via"`, titled with its outlet). feedgen 1.0.0 cannot write that: the loop in
+`FeedEntry.atom_entry` rebinds `link` to the new element before reading `link['rel']`, so
+no rel, type or title is ever written for an entry link (every link reads as another
+alternate). `EntryLinks`, a feedgen entry extension, writes them instead.
+
+A feed opened in a browser is shown as a page by a CSS stylesheet (`static/feed.css`),
+not XSLT, which browsers are removing.
 """
 from __future__ import annotations
 
@@ -17,7 +30,9 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Container, Iterable
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from generator import __version__
 from generator.config import SiteConfig
@@ -27,6 +42,16 @@ from generator.render.safety import xml_safe
 
 GUID_NAMESPACE = uuid.UUID("6f1c8a52-3d4e-5b7a-9c1d-2e3f4a5b6c7d")
 _RELATIVE_LINK = re.compile(r"""(?:href|src)\s*=\s*["']?(?!https?:|mailto:|#)""", re.I)
+# Legal in XML, but the W3C validator warns about them ("contains bad characters"): C1
+# controls (cp1252 bytes read as Latin-1) and U+FFFD (bytes lost before the scrape reached us).
+_FEED_UNWANTED = re.compile("[\x80-\x9f\ufffd]")
+STYLESHEET = "static/feed.css"
+
+
+def feed_text(text: str | None) -> str:
+    """`xml_safe` text without the characters feed validators flag as mojibake."""
+    text = xml_safe(text)
+    return _FEED_UNWANTED.sub("", text) if _FEED_UNWANTED.search(text) else text
 
 
 def article_guid(article: Article) -> str:
@@ -43,13 +68,20 @@ def feed_items(articles: Iterable[Article], config: SiteConfig) -> list[Article]
 
     `articles` are newest first (as every listing is), so the walk stops at the first one
     too old or past the limit. The age window is measured from the newest article, not
-    from today, so the same content always gives the same feed.
+    from today, so the same content always gives the same feed. An article identical to
+    one already listed (title, date and cleaned body: another capture of the same page)
+    is left out, so a reader never shows the same story twice.
     """
     items: list[Article] = []
+    seen: set[tuple] = set()
     oldest = None
     for article in articles:
         if article.published is None:
             continue
+        same = (article.title, article.published, article.body_html)
+        if same in seen:
+            continue
+        seen.add(same)
         if oldest is None and config.feed_max_age_days:
             oldest = article.published - timedelta(days=config.feed_max_age_days)
         if len(items) >= config.feed_items or (oldest is not None and article.published < oldest):
@@ -66,7 +98,7 @@ def fallback_date() -> datetime:
 
 def absolute_content(article: Article, page_url: str) -> str:
     """The cleaned body with relative links made absolute (feed readers have no base URL)."""
-    html = xml_safe(article.body_html)
+    html = feed_text(article.body_html)
     if not _RELATIVE_LINK.search(html):
         return html
     return _absolutize(html, page_url)
@@ -82,6 +114,33 @@ def _absolutize(html: str, base: str) -> str:
     return text[len("<div>"):-len("</div>")]
 
 
+class EntryLinks(BaseEntryExtension):
+    """The Atom links of one entry, written with their rel (see the module docstring).
+
+    The page link is still given to feedgen (`fe.link`), which makes it the RSS <link>
+    and writes a bare <link href=…/> in Atom; `extend_atom` marks that one
+    rel="alternate" and adds the original article after it as rel="via".
+    """
+
+    def __init__(self) -> None:
+        self.alternate: str | None = None
+        self.via: tuple[str, str] | None = None  # (href, title)
+
+    def set(self, alternate: str, via: tuple[str, str] | None = None) -> None:
+        self.alternate, self.via = alternate, via
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        for link in entry.findall("link"):
+            if link.get("href") != self.alternate:
+                continue
+            link.set("rel", "alternate")
+            link.set("type", "text/html")
+            if self.via is not None:
+                link.addnext(etree.Element("link", href=self.via[0], rel="via", title=self.via[1]))
+            break
+        return entry
+
+
 class FeedWriter:
     """Builds the three feed formats for one listing; articles are shared across feeds."""
 
@@ -94,7 +153,7 @@ class FeedWriter:
             page = self.links.absolute(article.url_path)
             body = absolute_content(article, page)
             if article.origin_url:
-                outlet = xml_safe(article.outlet) or "原文"
+                outlet = feed_text(article.outlet) or "原文"
                 body = (f'<p>来源：<a href="{escape(article.origin_url)}">{escape(outlet)}</a></p>\n' + body)
             self._content[article.id] = body
         return self._content[article.id]
@@ -103,11 +162,12 @@ class FeedWriter:
         config, links = self.config, self.links
         fg = FeedGenerator()
         fg.load_extension("dc")
+        fg.register_extension("links", BaseExtension, EntryLinks, atom=True, rss=False)
         fg.id(feed_id(path))
-        fg.title(xml_safe(title))
-        fg.subtitle(xml_safe(description) or xml_safe(title))
-        fg.description(escape(xml_safe(description) or xml_safe(title), quote=False))  # RSS reads it as HTML
-        fg.author({"name": xml_safe(config.title)})
+        fg.title(feed_text(title))
+        fg.subtitle(feed_text(description) or feed_text(title))
+        fg.description(escape(feed_text(description) or feed_text(title), quote=False))  # RSS reads it as HTML
+        fg.author({"name": feed_text(config.title)})
         fg.link(href=links.absolute(path), rel="self")
         fg.link(href=links.absolute(page), rel="alternate")  # last: feedgen's RSS <link> is the last link
         fg.language(config.language)
@@ -124,18 +184,19 @@ class FeedWriter:
         fe = fg.add_entry(order="append")
         fe.id(article_guid(article))
         fe.guid(article_guid(article), permalink=False)
-        fe.title(xml_safe(article.title) or "（无标题）")
-        fe.link(href=links.absolute(article.url_path), rel="alternate")
-        if article.origin_url:
-            fe.link(href=article.origin_url, rel="related", title=xml_safe(article.outlet) or "原文")
+        fe.title(feed_text(article.title) or "（无标题）")
+        page = links.absolute(article.url_path)
+        fe.link(href=page, rel="alternate")  # the RSS <link>; in Atom, EntryLinks gives it its rel
+        via = (article.origin_url, feed_text(article.outlet) or "原文") if article.origin_url else None
+        fe.links.set(page, via)
         fe.content(self.content(article), type="html")
         if article.summary:
             # The summary is plain text; RSS descriptions are read as HTML, so it is escaped
             # (and typed as HTML in Atom to match): a scraped "<script>" stays words.
-            fe.summary(escape(xml_safe(article.summary), quote=False), type="html")
+            fe.summary(escape(feed_text(article.summary), quote=False), type="html")
         fe.published(article.published)
         fe.updated(article.updated or article.published)
-        creator = xml_safe(article.author) or xml_safe(article.outlet)
+        creator = feed_text(article.author) or feed_text(article.outlet)
         if creator:
             fe.author({"name": creator})
             fe.dc.dc_creator(creator)
@@ -145,11 +206,12 @@ class FeedWriter:
             fe.category(term=topic.name, scheme=links.absolute("topics/"), label=topic.name)
 
     def xml(self, fg: FeedGenerator, kind: str, path: str) -> bytes:
-        """The feed with a stylesheet processing instruction, so a browser shows it as a page."""
+        """The feed with a CSS stylesheet processing instruction, so a browser shows it as a
+        readable page (CSS, not XSLT: browsers are dropping XSLT)."""
         data = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
         declaration, rest = data.split(b"\n", 1)
-        stylesheet = self.links.url("static/feed.xsl").encode("utf-8")
-        return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + stylesheet + b'"?>\n' + rest
+        stylesheet = escape(self.links.url(STYLESHEET)).encode("utf-8")
+        return declaration + b'\n<?xml-stylesheet type="text/css" href="' + stylesheet + b'"?>\n' + rest
 
 
 def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = "",
@@ -212,8 +274,8 @@ def json_feed(items: list[Article], config: SiteConfig, links: Links, writer: Fe
     """JSON Feed 1.1 of the site's newest articles."""
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": xml_safe(config.title),
-        "description": xml_safe(config.description),
+        "title": feed_text(config.title),
+        "description": feed_text(config.description),
         "home_page_url": links.absolute(""),
         "feed_url": links.absolute("feed.json"),
         "language": config.language,
@@ -223,14 +285,14 @@ def json_feed(items: list[Article], config: SiteConfig, links: Links, writer: Fe
 
 
 def _json_item(article: Article, links: Links, writer: FeedWriter) -> dict:
-    item = {"id": article_guid(article), "url": links.absolute(article.url_path), "title": xml_safe(article.title),
-            "content_html": writer.content(article), "summary": xml_safe(article.summary),
+    item = {"id": article_guid(article), "url": links.absolute(article.url_path), "title": feed_text(article.title),
+            "content_html": writer.content(article), "summary": feed_text(article.summary),
             "date_published": article.published.isoformat(),
             "date_modified": (article.updated or article.published).isoformat(),
             "tags": ([article.region.name] if article.region else []) + [t.name for t in article.topics]}
     if article.origin_url:
         item["external_url"] = article.origin_url
-    creator = xml_safe(article.author) or xml_safe(article.outlet)
+    creator = feed_text(article.author) or feed_text(article.outlet)
     if creator:
         item["authors"] = [{"name": creator}]
     return item

@@ -6,6 +6,13 @@ percent-encoded) are refused with 400; the resolved file (symlinks followed) mus
 inside output/, else 404. Hidden names (output/.git kept by the writer) are not served.
 Pretty URLs: folder/ serves folder/index.html, folder redirects to folder/. Missing
 files get 404 with output/404.html. HTML responses get the live-reload script injected.
+
+Every text type is sent with `charset=utf-8` (the generator writes nothing else). XML,
+feeds included, goes out as `application/xml`: Chromium shows `application/rss+xml` and
+`application/atom+xml` as plain source text, while `application/xml` is rendered as a
+document styled by its `<?xml-stylesheet type="text/css"?>` (the feeds' static/feed.css).
+When the site lives in a subpath, `/favicon.ico` (which a browser asks the host root for
+on pages that declare no icon, such as a feed) is answered with the site's favicon.ico.
 """
 from __future__ import annotations
 
@@ -27,17 +34,21 @@ if TYPE_CHECKING:
     from generator.serve.app import DevServer
 
 HTML = "text/html; charset=utf-8"
+XML = "application/xml; charset=utf-8"  # displayed by browsers (with its CSS), unlike application/rss+xml
+JS = "text/javascript; charset=utf-8"  # RFC 9239
+JSON = "application/json; charset=utf-8"
 CONTENT_TYPES = {
-    ".html": HTML, ".htm": HTML,
+    ".html": HTML, ".htm": HTML, ".xhtml": "application/xhtml+xml; charset=utf-8",
     ".css": "text/css; charset=utf-8",
-    ".js": "application/javascript; charset=utf-8", ".mjs": "application/javascript; charset=utf-8",
-    ".json": "application/json", ".map": "application/json", ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
-    ".xsl": "application/xml",
-    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".js": JS, ".mjs": JS,
+    ".json": JSON, ".map": JSON, ".webmanifest": "application/manifest+json; charset=utf-8",
+    ".xml": XML, ".rss": XML, ".atom": XML, ".xsl": XML, ".xslt": XML,
+    ".svg": "image/svg+xml; charset=utf-8", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
     ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf",
-    ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8", ".pdf": "application/pdf",
+    ".csv": "text/csv; charset=utf-8", ".vtt": "text/vtt; charset=utf-8",
 }
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _XML_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S)
@@ -47,15 +58,16 @@ NOT_FOUND_PAGE = (b"<!doctype html><html><head><meta charset=\"utf-8\"><title>40
                   b"<body><h1>404</h1><p>Not found.</p></body></html>\n")
 
 
-def content_type(path: Path, head: bytes = b"") -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".xml":
-        return xml_type(head)
-    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+def content_type(path: Path) -> str:
+    """The Content-Type a file is served with, by its suffix (every XML file, feed or
+    sitemap, is application/xml: see the module docstring)."""
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 def xml_type(head: bytes) -> str:
-    """application/rss+xml or application/atom+xml for feeds (by the root element), else application/xml."""
+    """The registered media type of an XML document by its root element: application/rss+xml
+    or application/atom+xml for feeds, else application/xml. Not what the preview sends
+    (see the module docstring), but what the document is."""
     rest = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     while skip := _XML_SKIP.match(rest):
         if not skip.end():
@@ -142,6 +154,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if segments[:len(base)] != base:
             if not segments:
                 return self._redirect(_quoted(base, True))  # / -> /digest/ when the site lives in a subpath
+            if segments == ["favicon.ico"] and not trailing:
+                return self._serve_file(["favicon.ico"], False, head)  # asked of the host root, e.g. by a feed
             return self._not_found(head)
         if segments == base and not trailing:
             return self._redirect(_quoted(base, True) + self._query())
@@ -166,7 +180,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send_bytes(HTTPStatus.OK, LIVE_JS.encode("utf-8"), CONTENT_TYPES[".js"], head)
         if decoded == STATUS_PATH:
             body = json.dumps(app.status(), ensure_ascii=False).encode("utf-8")
-            return self._send_bytes(HTTPStatus.OK, body, "application/json", head)
+            return self._send_bytes(HTTPStatus.OK, body, JSON, head)
         if decoded == EVENTS_PATH and not head:
             return self._events()
         self._send_bytes(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
@@ -223,8 +237,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _send_file(self, handle: Any, path: Path, head: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
         size = os.fstat(handle.fileno()).st_size
-        kind = content_type(path, handle.read(1024) if path.suffix.lower() == ".xml" else b"")
-        handle.seek(0)
+        kind = content_type(path)
         if kind == HTML:
             return self._send_bytes(status, inject(handle.read(), self.server.app.state.snapshot()), kind, head)
         self.send_response(status)
