@@ -11,12 +11,13 @@ from generator.write import WriteError
 
 _RENDER_JOB: tuple | None = None  # (specs, targets, env) of the current build, inherited by forked workers
 RENDER_CHUNK = 64
+PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than it saves
 
 
 def render_pages(specs, targets: list[Path], env, indices: list[int], jobs: int | None = None) -> list[str]:
     """Render the specs at `indices` to their reserved targets; returns each page's sha256, in order."""
     global _RENDER_JOB
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(indices) // 128))
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(indices) // PARALLEL_MIN_PAGES))
     if workers <= 1:
         return _render_some(indices, specs, targets, env)
     _RENDER_JOB = (specs, targets, env)

@@ -25,6 +25,19 @@ _EMPTY_ELEMENT = re.compile(
     r"(?:\s[^>]*)?>[\s\u3000\xa0]*</\1>"
 )
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Sanitized HTML cut into <img> tags and runs of everything else (text and other tags, one
+# match per run). Attribute values are always double-quoted (a '"' inside is &quot;) but may
+# hold "<" and ">" (older html5ever releases write them unescaped there), while text never
+# holds a raw "<": matching whole tags from the start of the string, a "<img" inside another
+# tag's attribute value is never taken for an image, nor a ">" inside a value for a tag's end.
+_IMG_OR_OTHER = re.compile(r"""
+    <img(?=[\s/>])(?P<attrs>(?:[^>"]++|"[^"]*+")*+)>            # an image
+  | (?:[^<]++|<(?!img[\s/>])(?:[^>"]++|"[^"]*+")*+>)++           # anything else, up to the next image
+""", re.X)
+# Added to every <img> after sanitizing, by us and in this order: ammonia's
+# set_tag_attribute_values iterates a Rust HashMap seeded per process, so the order it
+# wrote them in changed from one build to the next (issue #19).
+IMG_EXTRA_ATTRIBUTES = ' loading="lazy" referrerpolicy="no-referrer"'
 
 
 @lru_cache(maxsize=1)
@@ -35,13 +48,27 @@ def _cleaner() -> nh3.Cleaner:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow",
         strip_comments=True,
-        set_tag_attribute_values={"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}},
     )
+
+
+def _with_img_attributes(match: re.Match[str]) -> str:
+    attrs = match.group("attrs")
+    return match.group(0) if attrs is None else f"<img{attrs}{IMG_EXTRA_ATTRIBUTES}>"
+
+
+def add_img_attributes(html: str) -> str:
+    """`loading="lazy" referrerpolicy="no-referrer"` at the end of every <img> of sanitized HTML.
+
+    Neither attribute is on the allowlist, so the sanitizer has just removed any the input
+    had: each image gets exactly one of each, always in this order (sanitizing the result
+    again gives the same bytes).
+    """
+    return _IMG_OR_OTHER.sub(_with_img_attributes, html) if "<img" in html else html
 
 
 def sanitize(html: str) -> str:
     """Allowlisted tags and attributes only; paragraph indentation (U+3000) trimmed."""
-    safe = _cleaner().clean(html)
+    safe = add_img_attributes(_cleaner().clean(html))
     safe = _LEADING_SPACE.sub(r"\1", safe)
     safe = _TRAILING_SPACE.sub(r"\1", safe)
     previous = None
