@@ -148,6 +148,8 @@ def _inspect_record(path: Path, article, notes, links) -> dict[str, Any]:
         "regions": [{"name": n, "weight": w} for n, w in article.regions],
         "region_evidence": list(article.region_evidence),
         "topics": [t.name for t in article.topics], "topic_slugs": [t.slug for t in article.topics],
+        "subjects": [s.name for s in article.subjects], "sub_subjects": [s.sub for s in article.subjects],
+        "subject_slugs": [s.slug for s in article.subjects],
         "policy": article.policy, "policy_score": article.policy_score, "summary": article.summary,
         "reading_minutes": article.reading_minutes,
         "figures": [f.display for f in article.figures],
@@ -167,6 +169,8 @@ def _print_report(report: dict[str, Any]) -> None:
     for key in ("title", "published", "outlet", "origin_url", "author", "editor", "region", "policy", "policy_score",
                 "reading_minutes", "summary", "url"):
         click.echo(f"  {key:10} {report[key]}")
+    click.echo(f"  {'subjects':10} " + ", ".join(f"{name}\\{sub}" for name, sub in
+                                                   zip(report["subjects"], report["sub_subjects"])))
     click.echo(f"  {'topics':10} {', '.join(report['topics']) or '-'}")
     click.echo(f"  {'figures':10} {', '.join(report['figures']) or '-'}")
     click.echo(f"  {'regions':10} " + ", ".join(f"{r['name']} {r['weight']}" for r in report["regions"]))

@@ -9,6 +9,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping
 
 from generator.diagnostics import Diagnostic, warning
+from generator.enrich.subjects import default_subjects
 from generator.model import Article, Page, Site, Term
 
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)
@@ -44,13 +45,13 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     by_id = {a.id: a for a in ordered}
     changed = changed_ids(previous, by_id) if previous is not None else None
     if changed is not None and len(changed) <= PATCH_LIMIT:
-        regions, topics, months = _listings_since(previous, listed, by_id, changed, page_size)
+        regions, topics, months, subjects = _listings_since(previous, listed, by_id, changed, page_size)
     else:
-        regions, topics, months = _listings(listed, page_size)
+        regions, topics, months, subjects = _listings(listed, page_size)
     site = Site(articles=tuple(ordered), by_id=by_id,
                 index_pages=_paginate_again(listed_ids, page_size, previous.index_pages if previous else ()),
                 other_pages=paginate(others, page_size) if others else (),
-                listed=listed_ids, regions=regions, topics=topics, months=months)
+                listed=listed_ids, regions=regions, topics=topics, months=months, subjects=subjects)
     if changed is None:
         related = related_articles(listed, regions + topics)
     else:
@@ -79,15 +80,17 @@ def in_zone(article: Article, tz: tzinfo) -> Article:
 # An update changing at most this many articles patches the previous site's listings.
 PATCH_LIMIT = 64
 
-Listings = tuple[tuple[Term, ...], tuple[Term, ...], tuple[Term, ...]]
+Listings = tuple[tuple[Term, ...], tuple[Term, ...], tuple[Term, ...], tuple[Term, ...]]
 
 
 def listing_keys(article: Article) -> dict[tuple[str, str], str]:
-    """The listings an article is in, {(kind, slug): name}: its region, its topics, and the
-    calendar month of its (site time zone) date; undated articles have no month."""
+    """The listings an article is in, {(kind, slug): name}: its region, its topics, its
+    subjects and the calendar month of its (site time zone) date; undated articles have no month."""
     keys = {("region", article.region.slug): article.region.name} if article.region else {}
     for topic in article.topics:
         keys.setdefault(("topic", topic.slug), topic.name)
+    for subject in article.subjects:
+        keys.setdefault(("subject", subject.slug), subject.name)
     if article.published is not None:
         year, month = article.published.year, article.published.month
         keys[("month", f"{year:04d}/{month:02d}")] = f"{year}年{month}月"
@@ -95,7 +98,7 @@ def listing_keys(article: Article) -> dict[tuple[str, str], str]:
 
 
 def _listings(listed: list[Article], page_size: int) -> Listings:
-    """Region, topic and month listings of the listed articles (newest first).
+    """Region, topic, month and subject listings of the listed articles (newest first).
 
     A listing's name is the one its newest article gives."""
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -114,7 +117,7 @@ def _listings_since(previous: Site, listed: list[Article], by_id: Mapping[str, A
                     page_size: int) -> Listings:
     """`_listings`, by patching the previous site's: only the listings a changed article was
     or is in are made again; the others are the previous Terms themselves."""
-    terms = {(t.kind, t.slug): t for t in previous.regions + previous.topics + previous.months}
+    terms = {(t.kind, t.slug): t for t in previous.regions + previous.topics + previous.months + previous.subjects}
     listed_now = {a.id for a in listed} if len(listed) != len(by_id) else by_id
     keys_now = {i: listing_keys(by_id[i]) for i in changed if i in listed_now}
     touched = {key for keys in keys_now.values() for key in keys}
@@ -135,14 +138,17 @@ def _listings_since(previous: Site, listed: list[Article], by_id: Mapping[str, A
 
 
 def _ordered_terms(terms: Mapping[tuple[str, str], Term]) -> Listings:
-    """Regions and topics biggest listing first, then by slug (never by input order); months newest first."""
+    """Regions and topics biggest listing first, then by slug (never by input order); months newest
+    first; subjects in the State Council library's order."""
     def of(kind: str) -> list[Term]:
         return [term for key, term in terms.items() if key[0] == kind]
 
     def by_size(found: list[Term]) -> tuple[Term, ...]:
         return tuple(sorted(found, key=lambda t: (-len(t.article_ids), t.slug)))
 
-    return by_size(of("region")), by_size(of("topic")), tuple(sorted(of("month"), key=lambda t: t.slug, reverse=True))
+    order = {s.slug: n for n, s in enumerate(default_subjects().subjects)}
+    return (by_size(of("region")), by_size(of("topic")), tuple(sorted(of("month"), key=lambda t: t.slug, reverse=True)),
+            tuple(sorted(of("subject"), key=lambda t: (order.get(t.slug, len(order)), t.slug))))
 
 
 def _ordered(articles: list[Article], previous: Site | None) -> list[Article]:
@@ -323,7 +329,7 @@ def _unique_slugs(articles: list[Article], previous: Site | None = None) -> tupl
 
 
 # Folders and files the generator itself writes: an alias may never replace one of them.
-RESERVED_FOLDERS = ("regions/", "topics/", "archives/", "page/", "other/", "search/", "static/", "pagefind/",
+RESERVED_FOLDERS = ("regions/", "topics/", "subjects/", "archives/", "page/", "other/", "search/", "static/", "pagefind/",
                     "feeds/", "subscribe/")
 RESERVED_FILES = frozenset({"index.html", "404.html", "rss.xml", "atom.xml", "feed.json", "robots.txt",
                             "favicon.ico", "sitemap.xml"})

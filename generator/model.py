@@ -64,6 +64,16 @@ class Figure:
 class TopicRef:
     slug: str
     name: str
+    subject: str = ""  # the State Council library subject this focus topic is filed under
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRef:
+    """A State Council library subject (一级主题) with the article's best sub-subject (二级主题)."""
+
+    slug: str
+    name: str
+    sub: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,7 @@ class Article:
     digest: str
     reading_minutes: int = 1
     warnings: tuple[str, ...] = ()
+    subjects: tuple[SubjectRef, ...] = ()  # 1-3, main first
     aliases: tuple[str, ...] = ()  # old site-relative URLs ("articles/old-name/", "old.html") that redirect here
 
     @property
@@ -133,7 +144,7 @@ class Term:
     `2022/06`); `article_ids` are newest first and `pages` slice them.
     """
 
-    kind: str  # "region" | "topic" | "month"
+    kind: str  # "region" | "topic" | "subject" | "month"
     slug: str
     name: str
     article_ids: tuple[str, ...]
@@ -141,7 +152,7 @@ class Term:
 
     @property
     def url_path(self) -> str:
-        folder = {"region": "regions", "topic": "topics", "month": "archives"}[self.kind]
+        folder = {"region": "regions", "topic": "topics", "subject": "subjects", "month": "archives"}[self.kind]
         return f"{folder}/{self.slug}/"
 
 
@@ -162,4 +173,5 @@ class Site:
     regions: tuple[Term, ...] = ()
     topics: tuple[Term, ...] = ()
     months: tuple[Term, ...] = ()
+    subjects: tuple[Term, ...] = ()  # in the State Council library's order
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -113,7 +113,8 @@ def affected(old: Site, new: Site) -> Affected:
     from generator.index import changed_ids, neighbourhood
 
     changed = changed_ids(old, new.by_id)
-    pages = {"regions/index.html", "topics/index.html", "archives/index.html", "search/index.html", "404.html"}
+    pages = {"regions/index.html", "topics/index.html", "subjects/index.html", "archives/index.html",
+             "search/index.html", "404.html"}
     prefixes = {""}
     ids = set(changed)
     for i in neighbourhood(old, changed) | neighbourhood(new, changed):
@@ -131,8 +132,8 @@ def affected(old: Site, new: Site) -> Affected:
     sitemap = any(_sitemap_entry(old.by_id.get(i)) != _sitemap_entry(new.by_id.get(i)) for i in changed)
     listings = [("", old.index_pages, new.index_pages, None, None),
                 ("other/", old.other_pages, new.other_pages, None, None)]
-    old_terms = {(t.kind, t.slug): t for t in old.regions + old.topics + old.months}
-    new_terms = {(t.kind, t.slug): t for t in new.regions + new.topics + new.months}
+    old_terms = {(t.kind, t.slug): t for t in old.regions + old.topics + old.months + old.subjects}
+    new_terms = {(t.kind, t.slug): t for t in new.regions + new.topics + new.months + new.subjects}
     for key in set(old_terms) | set(new_terms):
         before, after = old_terms.get(key), new_terms.get(key)
         if not any(changed.intersection(t.article_ids) for t in (before, after) if t is not None):

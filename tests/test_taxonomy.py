@@ -149,7 +149,7 @@ def test_load_taxonomy_missing_file(tmp_path: Path) -> None:
         ('[[topic]]\nslug = "a"\nname = "x"\nkeywords = ["x"]\nexclusions = "y"\n',
          ["taxonomy.toml: topic[0].exclusions: must be a list of strings"]),
         ('[[topic]]\nslug = "a"\nname = "x"\nkeywords = ["x"]\nkeyword = "y"\n',
-         ["taxonomy.toml: topic[0]: unknown key 'keyword' (expected exclusions, keywords, min_score, name, slug)"]),
+         ["taxonomy.toml: topic[0]: unknown key 'keyword' (expected exclusions, keywords, min_score, name, slug, subject)"]),
         ('[[topic]]\nslug = "a"\nname = "x"\nkeywords = ["x"]\n[[topic]]\nslug = "a"\nname = "y"\nkeywords = ["y"]\n',
          ["taxonomy.toml: topic[1].slug: duplicate of topic[0] ('a')"]),
         ('mode = "merge"\n', ['taxonomy.toml: mode: must be "extend" or "replace"']),

@@ -9,10 +9,11 @@ from generator.enrich.figures import key_figures
 from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
 from generator.enrich.slugs import article_aliases, article_slug
+from generator.enrich.subjects import default_subjects, tag_subjects
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
-from generator.model import Article, CleanDoc, RegionRef, TopicRef
+from generator.model import Article, CleanDoc, RegionRef, SubjectRef, TopicRef
 
 NATIONAL = RegionRef("national", "全国")
 
@@ -28,6 +29,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     given = _strings(meta.get("topics")) + _strings(meta.get("tags"))
     hits = tag_topics(title, doc.text, taxonomy, given=given)
     verdict = is_policy(title, doc.text, hits)
+    subjects = tag_subjects(title, doc.text, default_subjects(), topic_hits=hits, topic_subjects=taxonomy.subjects)
     summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
     figures = key_figures(doc.text, title=title)
     slug, slug_warning = article_slug(meta, raw.source)
@@ -40,10 +42,10 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         original_title=doc.lifted.get("original_title") or _text(meta.get("original_title")) or None, cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
-        topics=tuple(TopicRef(h.slug, h.name) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
+        topics=tuple(TopicRef(h.slug, h.name, taxonomy.subjects.get(h.slug, "")) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
         removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
-        aliases=aliases,
+        aliases=aliases, subjects=tuple(SubjectRef(h.slug, h.name, h.sub) for h in subjects),
     )
 
 

@@ -51,7 +51,7 @@ MAX_TERM_CHARS = 50
 MAX_SLUG_CHARS = 64
 _FORMAT_TAG = "policy-digest-taxonomy/1"  # bump when matching semantics change
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_TOPIC_KEYS = frozenset({"slug", "name", "min_score", "keywords", "exclusions"})
+_TOPIC_KEYS = frozenset({"slug", "name", "min_score", "keywords", "exclusions", "subject"})
 _TOP_KEYS = frozenset({"mode", "topic"})
 _MODES = ("extend", "replace")
 
@@ -65,6 +65,7 @@ class Topic:
     keywords: tuple[tuple[str, float], ...]
     exclusions: tuple[str, ...]
     min_score: float
+    subject: str = ""  # the State Council library subject this focus topic is filed under
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,11 @@ class Taxonomy:
 
     topics: tuple[Topic, ...]
     version: str
+
+    @property
+    def subjects(self) -> dict[str, str]:
+        """Topic slug -> the subject it is filed under (topics filed under none left out)."""
+        return {t.slug: t.subject for t in self.topics if t.subject}
 
     def get(self, slug: str) -> Topic | None:
         """The topic with this slug, or None."""
@@ -201,7 +207,20 @@ def _check_topic(raw: Mapping[str, Any], where: str, known: set[str]) -> list[st
         problems.append(f"{where}.min_score: must be a number >= 0")
     problems += _check_keywords(raw.get("keywords"), f"{where}.keywords", required=is_new)
     problems += _check_exclusions(raw.get("exclusions"), f"{where}.exclusions")
+    problems += _check_subject(raw.get("subject"), f"{where}.subject")
     return problems
+
+
+def _check_subject(subject: Any, where: str) -> list[str]:
+    if subject is None:
+        return []
+    from generator.enrich.subjects import default_subjects  # the subjects' own module reads taxonomies
+
+    names = [s.name for s in default_subjects().subjects]
+    if subject not in names:
+        return [f"{where}: must be one of the 22 subjects of the State Council library ({'、'.join(names[:3])} ...), "
+                f"got {subject!r}"]
+    return []
 
 
 def _check_name(name: Any, where: str, *, required: bool) -> list[str]:
@@ -300,6 +319,7 @@ def _new_topic(raw: Mapping[str, Any]) -> Topic:
         keywords=tuple(_keyword_items(raw["keywords"])),
         exclusions=tuple(dict.fromkeys(raw.get("exclusions", ()))),
         min_score=float(raw.get("min_score", DEFAULT_MIN_SCORE)),
+        subject=raw.get("subject", ""),
     )
 
 
@@ -313,6 +333,7 @@ def _extend_topic(old: Topic, raw: Mapping[str, Any]) -> Topic:
         keywords=tuple(weights.items()),
         exclusions=tuple(dict.fromkeys((*old.exclusions, *raw.get("exclusions", ())))),
         min_score=float(raw.get("min_score", old.min_score)),
+        subject=raw.get("subject", old.subject),
     )
 
 
@@ -324,7 +345,7 @@ def _keyword_items(keywords: Any) -> list[tuple[str, float]]:
 
 def _content_hash(topics: tuple[Topic, ...]) -> str:
     payload = [_FORMAT_TAG] + [
-        [t.slug, t.name, [[k, w] for k, w in t.keywords], list(t.exclusions), t.min_score] for t in topics
+        [t.slug, t.name, [[k, w] for k, w in t.keywords], list(t.exclusions), t.min_score, t.subject] for t in topics
     ]
     blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]

@@ -89,7 +89,9 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
         region = {"name": article.region.name, "slug": article.region.slug,
                   "url": term_urls.get(("region", article.region.slug))}
     topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug))} for t in article.topics]
-    fingerprint = view_fingerprint(article.digest, content_key, article.id, article.slug, region, topics,
+    subjects = [{"name": s.name, "slug": s.slug, "sub": s.sub, "url": term_urls.get(("subject", s.slug))}
+                for s in article.subjects]
+    fingerprint = view_fingerprint(article.digest, content_key, article.id, article.slug, region, topics, subjects,
                                    embed_images, links.base, links.absolute_base,
                                    article.published.utcoffset() if article.published else None)
     return {
@@ -113,6 +115,7 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
         "body_html": body if embed_images else link_remote_images(body),
         "region": region,
         "topics": topics,
+        "subjects": subjects,
         "policy": article.policy,
         "reading_minutes": article.reading_minutes,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
@@ -138,7 +141,8 @@ class ArticleViews(dict):
         article, links, term_urls = self._site.by_id[article_id], self._links, self._term_urls
         key = (article.digest, article.slug, self._content_key, self._embed, links.base, links.absolute_base,
                article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
-               tuple(term_urls.get(("topic", t.slug)) for t in article.topics))
+               tuple(term_urls.get(("topic", t.slug)) for t in article.topics),
+               tuple(term_urls.get(("subject", s.slug)) for s in article.subjects))
         cached = self._cache.get(article_id)
         if cached is not None and cached[0] == key:
             view = cached[1]
@@ -181,7 +185,8 @@ def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache
     """Every templated page of the site, its data not yet gathered (cheap: a preview rebuild
     gathers only the pages an edit can have changed)."""
     links = Links(config)
-    term_urls = {(t.kind, t.slug): links.url(t.url_path) for t in site.regions + site.topics + site.months}
+    term_urls = {(t.kind, t.slug): links.url(t.url_path)
+                 for t in site.regions + site.topics + site.months + site.subjects}
     views = ArticleViews(site, links, term_urls, config.remote_images == "embed", content_key, view_cache)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
     pages = listing_plans(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
@@ -195,7 +200,10 @@ def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache
         "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(site.regions)}))
     pages.append(PagePlan("topics/index.html", "topics.html", lambda: {
         **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
-        "canonical": links.absolute("topics/")}))
+        "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}))
+    pages.append(PagePlan("subjects/index.html", "topics.html", lambda: {  # /subjects/ is the same page
+        **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
+        "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}))
     pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
         **common, "nav": "archives", "years": _years(site.months, links), "canonical": links.absolute("archives/")}))
     if config.search:
@@ -235,10 +243,12 @@ def _redirect_context(common: dict[str, Any], views: ArticleViews, article_id: s
 
 def _term_plans(site: Site, views: ArticleViews, common, links: Links) -> list[PagePlan]:
     pages = []
-    for term in site.regions + site.topics + site.months:
-        feeds = [] if term.kind == "month" else _term_feeds(term, links)
-        nav = {"region": "regions", "topic": "topics", "month": "archives"}[term.kind]
-        heading = term.name if term.kind != "topic" else f"主题：{term.name}"
+    from generator.render.feeds import offers_feed
+
+    for term in site.regions + site.topics + site.months + site.subjects:
+        feeds = _term_feeds(term, links) if offers_feed(site, term) else []
+        nav = {"region": "regions", "topic": "topics", "subject": "topics", "month": "archives"}[term.kind]
+        heading = {"topic": f"主题：{term.name}", "subject": f"主题分类：{term.name}"}.get(term.kind, term.name)
         pages += listing_plans(term.pages, term.url_path, views,
                                {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds,
                                 "term": _term_view(term, links)}, links, heading=heading)
@@ -265,6 +275,18 @@ def listing_plans(pages: tuple[Page, ...], prefix: str, views: ArticleViews,
 def _term_view(term: Term, links: Links) -> dict[str, Any]:
     return {"kind": term.kind, "slug": term.slug, "name": term.name, "count": len(term.article_ids),
             "url": links.url(term.url_path)}
+
+
+def _subjects_view(site: Site, links: Links) -> list[dict[str, Any]]:
+    """The subjects with their counts, each with the focus topics filed under it (a topic's
+    subject is read from its newest article, as its name is)."""
+    filed: dict[str, list[dict[str, Any]]] = {}
+    for term in site.topics:
+        newest = site.by_id[term.article_ids[0]]
+        subject = next((t.subject for t in newest.topics if t.slug == term.slug), "")
+        filed.setdefault(subject, []).append(_term_view(term, links))
+    views = [{**_term_view(term, links), "topics": filed.pop(term.name, [])} for term in site.subjects]
+    return views + ([{"name": "", "count": 0, "url": None, "topics": filed.pop("")}] if "" in filed else [])
 
 
 def _site_feeds(links: Links) -> list[dict[str, str]]:

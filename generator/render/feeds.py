@@ -204,6 +204,8 @@ class FeedWriter:
             fe.category(term=article.region.name, scheme=links.absolute("regions/"), label=article.region.name)
         for topic in article.topics:
             fe.category(term=topic.name, scheme=links.absolute("topics/"), label=topic.name)
+        for subject in article.subjects:
+            fe.category(term=subject.name, scheme=links.absolute("subjects/"), label=subject.name)
 
     def xml(self, fg: FeedGenerator, kind: str, path: str) -> bytes:
         """The feed with a CSS stylesheet processing instruction, so a browser shows it as a
@@ -212,6 +214,13 @@ class FeedWriter:
         declaration, rest = data.split(b"\n", 1)
         stylesheet = escape(self.links.url(STYLESHEET)).encode("utf-8")
         return declaration + b'\n<?xml-stylesheet type="text/css" href="' + stylesheet + b'"?>\n' + rest
+
+
+def offers_feed(site: Site, term: Term) -> bool:
+    """Whether a listing gets RSS and Atom feeds: when it has a dated article. Feeds list dated
+    articles only, and a feed with no item would have no honest `updated` date to give.
+    (Listings are newest first with undated articles last, so the first one decides.)"""
+    return term.kind != "month" and bool(term.article_ids) and site.by_id[term.article_ids[0]].published is not None
 
 
 def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = "",
@@ -230,16 +239,16 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
     listed = (site.by_id[i] for i in site.listed) if whole else ()
     docs = []
     listings: list[tuple[str, str, str, Iterable[Article]]] = [("", config.title, config.description, listed)] if whole else []
-    for term in site.regions + site.topics:
-        if prefixes is not None and term.url_path not in prefixes:
+    for term in site.regions + site.topics + site.subjects:
+        if (prefixes is not None and term.url_path not in prefixes) or not offers_feed(site, term):
             continue
-        label = "地区" if term.kind == "region" else "主题"
+        label = {"region": "地区", "topic": "主题", "subject": "主题分类"}[term.kind]
         listings.append((term.url_path, f"{term.name} · {config.title}",
                          f"{config.title}：{label}「{term.name}」的最新文章", _members(site, term)))
     settings = (__version__, content_key, config.language, config.title, links.base, links.absolute_base)
     for prefix, title, description, articles in listings:
         items = feed_items(articles, config)
-        item_keys = [(a.digest, a.slug, a.region, a.topics, a.published) for a in items]
+        item_keys = [(a.digest, a.slug, a.region, a.topics, a.subjects, a.published) for a in items]
         for kind, name in (("rss", "rss.xml"), ("atom", "atom.xml")):
             path = prefix + name
             docs.append(LazyDocument(path, view_fingerprint(kind, path, title, description, settings, item_keys),
@@ -248,7 +257,7 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
         return docs
     items = feed_items((site.by_id[i] for i in site.listed), config)
     docs.append(LazyDocument("feed.json", view_fingerprint("json", settings, config.description, [
-        (a.digest, a.slug, a.region, a.topics, a.published) for a in items]),
+        (a.digest, a.slug, a.region, a.topics, a.subjects, a.published) for a in items]),
         lambda: json_feed(items, config, links, writer)))
     return docs
 
@@ -256,8 +265,9 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
 def feed_paths(site: Site) -> list[str]:
     """The path of every feed file `feed_documents` makes, without making any."""
     paths = ["rss.xml", "atom.xml"]
-    for term in site.regions + site.topics:
-        paths += [term.url_path + "rss.xml", term.url_path + "atom.xml"]
+    for term in site.regions + site.topics + site.subjects:
+        if offers_feed(site, term):
+            paths += [term.url_path + "rss.xml", term.url_path + "atom.xml"]
     return paths + ["feed.json"]
 
 

@@ -36,13 +36,17 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
             for page in term.pages:
                 rel = term.url_path + ("" if page.number == 1 else f"page/{page.number}/")
                 entries.append((links.absolute(rel), newest(page.article_ids)))
+    for term in site.subjects:  # listed on the topics page: no index of their own
+        for page in term.pages:
+            rel = term.url_path + ("" if page.number == 1 else f"page/{page.number}/")
+            entries.append((links.absolute(rel), newest(page.article_ids)))
     return entries
 
 
 def sitemap_paths(site: Site) -> list[str]:
     """The files `sitemap_documents` makes for this site, counted without making them."""
     count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 3
-    count += sum(len(term.pages) for term in site.regions + site.topics + site.months)
+    count += sum(len(term.pages) for term in site.regions + site.topics + site.months + site.subjects)
     if count <= MAX_URLS:
         return ["sitemap.xml"]
     return [f"sitemap-{n}.xml" for n in range(1, -(-count // MAX_URLS) + 1)] + ["sitemap.xml"]

@@ -1,0 +1,132 @@
+"""Subjects: the State Council policy library's 22 first-level subjects (主题分类), each with its
+best second-level subject, 1 to 3 per article, main one first; 其他 only when nothing fits.
+
+The vocabulary is data (generator/data/subjects.toml: every sub-subject with weighted
+keywords, derived from the library's own subject-labelled titles). Scoring reuses the topic
+tagger's single Aho-Corasick pass (generator.enrich.topics.score_topics) with one "topic" per
+sub-subject, so title hits weigh more, repeats add less and less, and a keyword counts fully
+only in a paragraph its sub-subject dominates. A subject's score is the sum of its
+sub-subjects'; the best of them names it. The focus topics an article got add their score
+to the subject each topic is filed under (taxonomy.toml `subject = ...`).
+
+Selection (the `[selection]` table of subjects.toml, measured on the tune part of the
+labelled pool and the 75 dev files, see that table's comments): the main subject is the
+best-scoring one when it reaches `min_score`; another is added while it reaches
+`second_ratio` of the main one's score and `min_score`, at most `max_subjects` in all.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Mapping
+
+from generator.enrich.taxonomy import Taxonomy, Topic, make_taxonomy
+from generator.enrich.topics import TopicHit, score_topics
+
+OTHER = "其他"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectHit:
+    """A subject given to an article: its name, URL slug, best sub-subject and score."""
+
+    slug: str
+    name: str
+    sub: str
+    score: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    name: str
+    slug: str
+    subs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectScheme:
+    """The 22 subjects in the library's order, and one scoring topic per (subject, sub-subject)."""
+
+    subjects: tuple[Subject, ...]
+    taxonomy: Taxonomy  # topic slug "<subject index>/<sub index>"
+    min_score: float
+    second_ratio: float
+    max_subjects: int
+
+    @property
+    def version(self) -> str:
+        return self.taxonomy.version
+
+    def by_name(self, name: str) -> Subject | None:
+        for subject in self.subjects:
+            if subject.name == name:
+                return subject
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_subjects() -> SubjectScheme:
+    """The shipped scheme (package data, parsed once)."""
+    text = resources.files("generator.data").joinpath("subjects.toml").read_text(encoding="utf-8")
+    return parse_subjects(text)
+
+
+def parse_subjects(text: str) -> SubjectScheme:
+    data = tomllib.loads(text)
+    subjects: list[Subject] = []
+    topics: list[Topic] = []
+    for si, raw in enumerate(data["subject"]):
+        subs = []
+        for ui, sub in enumerate(raw.get("sub", [])):
+            subs.append(sub["name"])
+            keywords = tuple((str(term), float(weight)) for term, weight in (sub.get("keywords") or {}).items())
+            topics.append(Topic(f"{si}/{ui}", f"{raw['name']}\\{sub['name']}", keywords, (), 0.0))
+        subjects.append(Subject(raw["name"], raw["slug"], tuple(subs)))
+    selection = data.get("selection", {})
+    return SubjectScheme(tuple(subjects), make_taxonomy(topics), float(selection.get("min_score", 2.0)),
+                         float(selection.get("second_ratio", 0.5)), int(selection.get("max_subjects", 3)))
+
+
+def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: Iterable[TopicHit] = (),
+                 topic_subjects: Mapping[str, str] | None = None) -> tuple[SubjectHit, ...]:
+    """1 to 3 subjects, main first; `其他` alone when no subject reaches the minimum score."""
+    scores = score_topics(title, text, scheme.taxonomy)
+    totals: dict[int, float] = {}
+    best: dict[int, tuple[float, int]] = {}
+    evidence: dict[int, list[str]] = {}
+    for topic, (score, found) in zip(scheme.taxonomy.topics, scores):
+        if score <= 0:
+            continue
+        si, ui = (int(part) for part in topic.slug.split("/"))
+        totals[si] = totals.get(si, 0.0) + score
+        if score > best.get(si, (0.0, 0))[0]:
+            best[si] = (score, ui)
+        evidence.setdefault(si, []).extend(found)
+    for hit in topic_hits:
+        subject = scheme.by_name((topic_subjects or {}).get(hit.slug, ""))
+        if subject is not None:
+            si = scheme.subjects.index(subject)
+            totals[si] = totals.get(si, 0.0) + hit.score
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    if not ranked or ranked[0][1] < scheme.min_score:
+        return (_other(scheme),)
+    top = ranked[0][1]
+    chosen = [ranked[0][0]] + [si for si, score in ranked[1:scheme.max_subjects]
+                               if score >= scheme.min_score and score >= scheme.second_ratio * top]
+    return tuple(_hit(scheme, si, totals[si], best.get(si), evidence.get(si, [])) for si in chosen)
+
+
+def _hit(scheme: SubjectScheme, si: int, score: float, best: tuple[float, int] | None,
+         evidence: list[str]) -> SubjectHit:
+    subject = scheme.subjects[si]
+    sub = subject.subs[best[1]] if best is not None else (OTHER if OTHER in subject.subs else subject.subs[0])
+    return SubjectHit(subject.slug, subject.name, sub, round(score, 2), tuple(dict.fromkeys(evidence))[:6])
+
+
+def _other(scheme: SubjectScheme) -> SubjectHit:
+    subject = scheme.by_name(OTHER)
+    assert subject is not None, "subjects.toml must list 其他"
+    return SubjectHit(subject.slug, subject.name, OTHER, 0.0)

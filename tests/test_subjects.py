@@ -1,0 +1,103 @@
+"""Subjects: the State Council library's 22 subjects, 1-3 per article, main first, 其他 only
+when nothing fits; one typical headline per subject (written for these tests)."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from generator.enrich.subjects import default_subjects, parse_subjects, tag_subjects
+from generator.enrich.taxonomy import TaxonomyError, default_taxonomy, parse_taxonomy
+from generator.enrich.topics import TopicHit
+from tests.conftest import SHARED, needs_shared
+
+HEADLINES = [
+ ("国务院组织机构", "国务院关于调整国务院议事协调机构设置的通知", "国务院对议事协调机构作出调整。"),
+ ("综合政务", "国务院办公厅印发《政府信息公开工作年度报告》", "各级行政机关依法推进政务公开，完善政府信息公开制度。"),
+ ("国民经济管理、国有资产监管", "国家统计局：前三季度国内生产总值同比增长5.2%", "国家统计局发布数据，GDP同比增长5.2%，国民经济运行总体平稳。"),
+ ("财政、金融、审计", "中国人民银行决定下调金融机构存款准备金率0.5个百分点", "央行宣布降准，释放长期资金约1万亿元。"),
+ ("国土资源、能源", "国家能源局：今年新增光伏发电装机容量创新高", "光伏和风电装机持续增长，电力供应保障有力。"),
+ ("农业、林业、水利", "农业农村部部署夏粮收购和高标准农田建设", "各地抓好小麦收获，确保粮食丰收。"),
+ ("工业、交通", "一批新建高速铁路开通运营 铁路营业里程再增加", "国铁集团介绍，新线开通后铁路网进一步完善。"),
+ ("商贸、海关、旅游", "海关总署：前10个月我国货物贸易进出口总值增长", "外贸进出口保持稳定，出口增长较快。"),
+ ("市场监管、安全生产监管", "市场监管总局开展食品安全专项抽检", "抽检发现不合格食品，依法查处。"),
+ ("城乡建设、环境保护", "生态环境部通报重点城市空气质量改善情况", "PM2.5浓度下降，大气污染防治成效明显。"),
+ ("科技、教育", "教育部部署做好高考报名和考试安全工作", "各地教育部门做好考务组织。"),
+ ("文化、广电、新闻出版", "国家文物局公布一批重要考古新发现", "考古工作者发掘出土大量文物。"),
+ ("卫生、体育", "国家卫生健康委推进公立医院高质量发展", "各地医院改善医疗服务。"),
+ ("人口与计划生育、妇女儿童工作", "多地出台育儿补贴政策 支持三孩生育", "托育服务体系加快建设。"),
+ ("劳动、人事、监察", "人社部：今年高校毕业生就业工作稳步推进", "各地开展稳岗就业服务，组织招聘活动。"),
+ ("公安、安全、司法", "警方破获一起特大电信网络诈骗案 抓获嫌疑人百余名", "公安机关依法打击电信网络诈骗犯罪。"),
+ ("民政、扶贫、救灾", "应急管理部紧急预拨救灾资金支持受灾地区", "受灾群众得到妥善安置，救灾物资陆续运抵灾区。"),
+ ("民族、宗教", "全国民族团结进步表彰大会召开", "各族群众共同团结奋斗，民族团结进步事业取得成就。"),
+ ("对外事务", "外交部发言人就中美元首会晤答记者问", "双方就双边关系和共同关心的国际问题交换意见。"),
+ ("港澳台侨工作", "国台办：坚决反对“台独”分裂活动", "两岸关系和平发展符合两岸同胞共同利益。"),
+ ("国防", "解放军东部战区在台岛周边组织联合演训", "战区部队开展海空联合战备警巡。"),
+]
+
+
+@pytest.mark.parametrize("want, title, text", HEADLINES, ids=[h[0] for h in HEADLINES])
+def test_a_typical_headline_gets_its_subject_first(want: str, title: str, text: str):
+    hits = tag_subjects(title, text, default_subjects())
+    assert hits[0].name == want
+    assert hits[0].sub in default_subjects().by_name(want).subs
+
+
+def test_every_subject_has_a_headline_and_the_scheme_is_the_librarys():
+    scheme = default_subjects()
+    assert [s.name for s in scheme.subjects] == [h[0] for h in HEADLINES] + ["其他"]
+    assert len({s.slug for s in scheme.subjects}) == 22
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s.slug) for s in scheme.subjects)
+
+
+@needs_shared(SHARED / "corpus" / "SUBJECTS.md")
+def test_names_and_order_follow_subjects_md():
+    rows = re.findall(r"^\| (\d+) \| ([^|]+?) \| ([^|]+?) \|$", (SHARED / "corpus" / "SUBJECTS.md").read_text("utf-8"), re.M)
+    scheme = default_subjects()
+    assert [s.name for s in scheme.subjects] == [name for _, name, _ in rows]
+    for subject, (_, _, subs) in zip(scheme.subjects, rows):
+        assert list(subject.subs) == ([] if subs == "—" else [s.strip() for s in subs.split(";")])
+
+
+def test_nothing_recognisable_is_other_alone():
+    hits = tag_subjects("今天天晴了吗", "我们在家里吃饭聊天。", default_subjects())
+    assert [(h.name, h.sub) for h in hits] == [("其他", "其他")]
+
+
+def test_second_subjects_need_half_the_main_score_and_at_most_three():
+    scheme = default_subjects()
+    assert (scheme.min_score, scheme.second_ratio, scheme.max_subjects) == (1.0, 0.5, 3)
+    title = "人社部：高校毕业生就业 稳岗扩岗 公安机关打击诈骗 海关总署外贸进出口 国家统计局GDP"
+    hits = tag_subjects(title, "", scheme)
+    assert 1 < len(hits) <= 3
+    assert all(h.score >= scheme.second_ratio * hits[0].score for h in hits[1:])
+    only_main = dataclasses.replace(scheme, second_ratio=1.01)
+    assert len(tag_subjects(title, "", only_main)) == 1  # the main subject is always kept
+
+
+def test_a_focus_topic_counts_for_the_subject_it_is_filed_under():
+    scheme = default_subjects()
+    text = "会议讨论了有关事项。"
+    plain = tag_subjects("会议召开", text, scheme)
+    hit = TopicHit("social-security", "社会保障", 6.0, ("养老保险",))
+    filed = tag_subjects("会议召开", text, scheme, topic_hits=[hit], topic_subjects={"social-security": "劳动、人事、监察"})
+    assert plain[0].name == "其他" and filed[0].name == "劳动、人事、监察"
+
+
+def test_every_shipped_topic_is_filed_under_a_subject():
+    names = {s.name for s in default_subjects().subjects}
+    topics = default_taxonomy().topics
+    assert topics and all(t.subject in names for t in topics)
+
+
+def test_a_taxonomy_naming_an_unknown_subject_is_refused_with_its_place():
+    text = '[[topic]]\nslug = "x"\nname = "某专题"\nsubject = "经济"\nkeywords = ["某词"]\n'
+    with pytest.raises(TaxonomyError) as caught:
+        parse_taxonomy(text, source="my.toml")
+    assert caught.value.problems[0].startswith("my.toml: topic[0].subject: must be one of the 22 subjects")
+
+
+def test_a_scheme_without_selection_table_uses_defaults():
+    scheme = parse_subjects('[[subject]]\nname = "其他"\nslug = "other"\nsub = []\n')
+    assert tag_subjects("标题", "正文", scheme)[0].name == "其他"
