@@ -52,6 +52,7 @@ class SubjectScheme:
 
     subjects: tuple[Subject, ...]
     taxonomy: Taxonomy  # topic slug "<subject index>/<sub index>"
+    owners: tuple[tuple[int, int], ...]  # per scoring topic: (subject index, sub-subject index)
     min_score: float
     second_ratio: float
     max_subjects: int
@@ -86,7 +87,8 @@ def parse_subjects(text: str) -> SubjectScheme:
             topics.append(Topic(f"{si}/{ui}", f"{raw['name']}\\{sub['name']}", keywords, (), 0.0))
         subjects.append(Subject(raw["name"], raw["slug"], tuple(subs)))
     selection = data.get("selection", {})
-    return SubjectScheme(tuple(subjects), make_taxonomy(topics), float(selection.get("min_score", 2.0)),
+    owners = tuple((int(a), int(b)) for a, b in (t.slug.split("/") for t in topics))
+    return SubjectScheme(tuple(subjects), make_taxonomy(topics), owners, float(selection.get("min_score", 2.0)),
                          float(selection.get("second_ratio", 0.5)), int(selection.get("max_subjects", 3)))
 
 
@@ -97,10 +99,9 @@ def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: It
     totals: dict[int, float] = {}
     best: dict[int, tuple[float, int]] = {}
     evidence: dict[int, list[str]] = {}
-    for topic, (score, found) in zip(scheme.taxonomy.topics, scores):
+    for (si, ui), (score, found) in zip(scheme.owners, scores):
         if score <= 0:
             continue
-        si, ui = (int(part) for part in topic.slug.split("/"))
         totals[si] = totals.get(si, 0.0) + score
         if score > best.get(si, (0.0, 0))[0]:
             best[si] = (score, ui)
