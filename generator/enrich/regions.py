@@ -29,7 +29,20 @@ venue (weak); three or more provinces in an enumeration, or two followed by 等
 scope; ambiguous county names (鼓楼区) only count for a province already in
 play, or for a listed default (朝阳区 → 北京).
 
-Decision: a clear foreign story → None; national evidence at least as strong
+Reader's rules (issue #15): a headline where a leader meets, calls or
+congratulates a foreign counterpart, or attends a summit abroad, is diplomatic
+news (abroad, so None), and words of diplomacy (两国, 中方, 来华 ...) and
+当地时间 count as foreign; a national body in a job title (国务院总理,
+中央政治局委员) is a person, not a scope, and one after a foreign name (俄国防部)
+is foreign; "多地" in a foreign headline is abroad; when the headline names
+several provinces the first-named leads; a story that goes through 3+
+provinces one by one, none in the headline, under a national frame (各地, a
+ministry) is 全国; a lone national word in the body (one 全国 in a feature)
+is not enough for 全国 unless it is in the lead; "在北京会见/出席" is a venue;
+company and institution names (…有限公司, 北京天文馆) count little.
+
+Decision: a clear foreign story → None; a roundup through provinces → 全国;
+national evidence at least as strong
 as the best province → 全国; otherwise the best province if it clears
 ``REGION_MIN`` and is "focused" (named in the title, hints, byline, dateline or
 lead, or holding ``FOCUS_SHARE`` of the body's place mentions — scattered
@@ -88,6 +101,11 @@ BODY_SCALE = 3.0
 NATIONAL_TITLE_POINTS = 6.0
 NATIONAL_SPEAKER_POINTS = 4.0
 FOREIGN_TITLE_POINTS = 6.0
+DIPLOMACY_TITLE_POINTS = 8.0
+TITLE_FIRST_POINTS = 3.0
+TOUR_MIN_PROVINCES = 3
+TOUR_MIN_SHARE = 0.12
+TOUR_MAX_LEADER_SHARE = 0.5
 ENUM_POINTS = 2.0
 ENUM_CAP = 6.0
 ENUM_TOTAL_CAP = 9.0
@@ -105,10 +123,12 @@ REGION_MIN = 5.0
 FOCUS_SHARE = 0.4
 POLICY_REGISTER_MIN = 4
 NATIONAL_MIN = 3.0
+NATIONAL_BODY_MIN = 3.5
 FOREIGN_MIN = 4.5
 LEAD_LINES = 2
 LEAD_MAX_CHARS = 250
 WEAK_SUFFIX_WINDOW = 4
+COMPANY_SUFFIX_WINDOW = 12
 MAX_EVIDENCE = 10
 
 # Kind weights (a hit's base weight) and priorities (tie-break between
@@ -120,13 +140,14 @@ _KIND_WEIGHT = {
 _PRIORITY = {
     "block": 100, "neutral": 90, "national_outlet": 80, "full": 70, "outlet": 65, "prefecture": 60,
     "county": 55, "alias": 50, "place": 45, "short": 40, "prefecture_short": 35, "area": 30,
-    "compound": 25, "national": 20, "foreign": 15, "cooperation": 10, "local": 5,
+    "compound": 25, "national": 20, "foreign": 15, "diplomacy": 12, "cooperation": 10, "local": 5,
 }
 _GEO_KINDS = frozenset({"full", "short", "alias", "prefecture", "prefecture_short", "county", "place", "compound", "area"})
 # Kinds whose hits are checked for street/company suffixes.
 _SUFFIX_CHECKED = frozenset({"short", "alias", "prefecture_short", "place", "prefecture", "full"})
 
-_VENUE_VERBS = frozenset({"召开", "举行", "举办", "开幕", "闭幕"})
+# After "在北京": the capital is where a meeting or audience takes place.
+_VENUE_AFTER = ("召开", "举行", "举办", "开幕", "闭幕", "人民大会堂", "钓鱼台", "会见", "会谈", "会晤", "出席", "主持", "集体会见")
 _PREFECTURE_SUFFIX_RE = re.compile(r"(?:市|地区|盟)$")
 _ETHNIC_AUTONOMY_RE = re.compile(
     r"(?:(?:蒙古|藏|回|维吾尔|哈萨克|柯尔克孜|朝鲜|土家|苗|侗|布依|彝|白|哈尼|傣|壮|傈僳|景颇|羌|黎|满|畲|瑶|"
@@ -204,6 +225,11 @@ class _Gazetteer:
     many_regions_re: re.Pattern[str]
     policy_register: tuple[str, ...]
     beijing: int
+    company_after: tuple[str, ...]
+    job_titles: tuple[str, ...]
+    foreign_prefixes: tuple[str, ...]
+    diplomacy_verbs_re: re.Pattern[str]
+    diplomacy_roles_re: re.Pattern[str]
 
 
 @dataclass(slots=True)
@@ -280,6 +306,11 @@ def _gazetteer() -> _Gazetteer:
         many_regions_re=re.compile(national["many_regions_pattern"]),
         policy_register=tuple(national["policy_register"]),
         beijing=by_short["北京"],
+        company_after=tuple(context.get("company_after", ())),
+        job_titles=tuple(sorted(data["foreign"]["job_titles"], key=len, reverse=True)),
+        foreign_prefixes=tuple(data["foreign"]["foreign_prefixes"]),
+        diplomacy_verbs_re=re.compile(data["foreign"]["diplomacy_verbs"]),
+        diplomacy_roles_re=re.compile(data["foreign"]["diplomacy_roles"]),
     )
 
 
@@ -349,6 +380,7 @@ _CONTEXT_KINDS = {
     ("national", "terms"): "national",
     ("national", "neutral"): "neutral",
     ("foreign", "names"): "foreign",
+    ("foreign", "diplomacy"): "diplomacy",
     ("blockers", "names"): "block",
     ("context", "cooperation"): "cooperation",
     ("context", "local_view"): "local",
@@ -408,7 +440,7 @@ def _venue_factor(text: str, hit: _Hit) -> float:
         return 1.0
     if hit.term.targets[0][0] != _gazetteer().beijing:
         return 1.0
-    if text[hit.start - 1:hit.start] == "在" and text[hit.end:hit.end + 2] in _VENUE_VERBS:
+    if text[hit.start - 1:hit.start] == "在" and text.startswith(_VENUE_AFTER, hit.end):
         return VENUE_FACTOR
     return 1.0
 
@@ -474,7 +506,24 @@ def _suffix_factor(text: str, hit: _Hit) -> float:
         at = tail.find(word)
         if 0 <= at <= WEAK_SUFFIX_WINDOW:
             return WEAK_SUFFIX_FACTOR
+    if gaz.company_after and "有限" in text[hit.end:hit.end + COMPANY_SUFFIX_WINDOW + 6]:
+        longer = _CJK_RUN_RE.match(text, hit.end, hit.end + COMPANY_SUFFIX_WINDOW + 6)
+        if longer and any(0 <= longer.group(0).find(w) <= COMPANY_SUFFIX_WINDOW for w in gaz.company_after):
+            return WEAK_SUFFIX_FACTOR
     return 1.0
+
+
+def _national_role(text: str, hit: _Hit) -> str:
+    """What a national-body hit is: 'scope', a person's 'job' title (国务院总理,
+    中央政治局常委), or a 'foreign' body (俄国防部, 美国财政部)."""
+    gaz = _gazetteer()
+    after = text[hit.end:hit.end + 5]
+    if after.startswith(gaz.job_titles) and not after.startswith(("长期", "长效", "长远", "长江", "长城")):
+        return "job"
+    before = text[max(0, hit.start - 6):hit.start]
+    if before.endswith(gaz.foreign_prefixes) or any(before[-k:] in gaz.foreign_names for k in range(2, 7)):
+        return "foreign"
+    return "scope"
 
 
 def _is_comparison(text: str, hit: _Hit) -> bool:
@@ -485,7 +534,7 @@ def _is_comparison(text: str, hit: _Hit) -> bool:
     before = text[max(0, hit.start - 5):hit.start]
     if before.endswith(gaz.comparison_before):
         return True
-    return any(before.endswith(name) for name in gaz.foreign_names)
+    return any(before[-k:] in gaz.foreign_names for k in range(2, 6))
 
 
 # --------------------------------------------------------------------------- #
@@ -508,6 +557,8 @@ class _Scores:
     foreign_names: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     local_view: int = 0
     lead_provinces: set[int] = field(default_factory=set)
+    title_provinces: set[int] = field(default_factory=set)
+    tour: bool = False
     title_ambiguous: list[_GeoHit] = field(default_factory=list)
     body_units: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     full_text: str = ""
@@ -523,10 +574,18 @@ def _short(index: int) -> str:
 
 
 def _score_title(title: str, scores: _Scores) -> None:
-    """Title hits: provinces, national scope, foreign places."""
+    """Title hits: provinces, national scope, foreign places, diplomacy.
+
+    When the headline names several provinces, the first-named is what the
+    story leads with (+``TITLE_FIRST_POINTS``).  A national body in a job title
+    (国务院总理) or of a foreign state (俄国防部) is not national scope, and
+    "多地" in a headline about a foreign place is abroad.
+    """
     gaz = _gazetteer()
     per_province: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    first_at: dict[int, int] = {}
     national_terms: list[str] = []
+    foreign_in_title = False
     for hit in _find(title):
         kind = hit.term.kind
         if kind in _GEO_KINDS:
@@ -539,20 +598,42 @@ def _score_title(title: str, scores: _Scores) -> None:
                 continue
             for index, share in hit.term.targets:
                 per_province[index].append((weight * share, hit.term.text))
+                first_at.setdefault(index, hit.start)
         elif kind == "national" and not _is_comparison(title, hit):
+            role = _national_role(title, hit)
+            if role == "job":
+                continue
+            if role == "foreign":
+                foreign_in_title = True
+                scores.foreign_names[hit.term.text] += 1
+                scores.foreign_fixed = max(scores.foreign_fixed, FOREIGN_TITLE_POINTS)
+                continue
             national_terms.append(hit.term.text)
             if hit.start == 0 and title[hit.end:hit.end + 1] in (":", "："):
                 scores.national_fixed += NATIONAL_SPEAKER_POINTS
                 scores.note(NATIONAL_SPEAKER_POINTS, f"title speaker: {hit.term.text} (+{NATIONAL_SPEAKER_POINTS:g})")
         elif kind == "foreign":
+            foreign_in_title = True
             scores.foreign_names[hit.term.text] += 1
-            scores.foreign_fixed = FOREIGN_TITLE_POINTS
+            scores.foreign_fixed = max(scores.foreign_fixed, FOREIGN_TITLE_POINTS)
     for index, items in per_province.items():
         points = min(TITLE_CAP, sum(p for p, _ in items))
         scores.fixed[index] += points
+        scores.title_provinces.add(index)
         names = "、".join(dict.fromkeys(n for _, n in items))
         scores.note(points, f"title: {names} (+{points:.3g})")
+    if len(per_province) >= 2:
+        first = min(first_at, key=first_at.__getitem__)
+        scores.fixed[first] += TITLE_FIRST_POINTS
+        scores.note(TITLE_FIRST_POINTS, f"title names {_short(first)} first (+{TITLE_FIRST_POINTS:g})")
+    verb = gaz.diplomacy_verbs_re.search(title)
+    if verb and (foreign_in_title or gaz.diplomacy_roles_re.search(title)):
+        scores.foreign_fixed += DIPLOMACY_TITLE_POINTS
+        scores.note(DIPLOMACY_TITLE_POINTS, f"title: diplomacy ({verb.group(0)[:6]}) → abroad (+{DIPLOMACY_TITLE_POINTS:g})")
     many = gaz.many_regions_re.search(title)
+    if many and foreign_in_title and not per_province:
+        scores.note(0.0, f"title: {many.group(0)} abroad (ignored)")
+        many = None
     if national_terms or many:
         label = "、".join(dict.fromkeys(national_terms + ([many.group(0)] if many else [])))
         points = NATIONAL_TITLE_POINTS * (1.5 if national_terms and many else 1.0)
@@ -712,9 +793,16 @@ def _score_body(text: str, scores: _Scores, skip_span: tuple[int, int] | None, o
         elif kind == "national":
             if _is_comparison(text, hit):
                 continue
+            role = _national_role(text, hit)
+            if role == "job":
+                continue
+            if role == "foreign":
+                scores.foreign_body += zone
+                scores.foreign_names[hit.term.text] += 1
+                continue
             scores.national_body += zone
             scores.national_names[hit.term.text] += 1
-        elif kind == "foreign":
+        elif kind in ("foreign", "diplomacy"):
             scores.foreign_body += zone
             scores.foreign_names[hit.term.text] += 1
         elif kind == "local":
@@ -869,6 +957,7 @@ def _combine(scores: _Scores) -> tuple[dict[int, float], float, float]:
         points = min(LOCAL_VIEW_CAP, LOCAL_VIEW_SCALE * math.log2(1 + scores.local_view))
         totals[leader] += points
         scores.note(points, f"local point of view (全省/全市 ×{scores.local_view}) → {_short(leader)} (+{points:.3g})")
+    scores.tour = _is_tour(scores)
     foreign = scores.foreign_fixed + _compress(scores.foreign_body)
     if foreign:
         listed = ", ".join(f"{n} ×{c}" for n, c in sorted(scores.foreign_names.items(), key=lambda kv: -kv[1])[:4])
@@ -876,18 +965,45 @@ def _combine(scores: _Scores) -> tuple[dict[int, float], float, float]:
     return totals, national, foreign
 
 
+def _is_tour(scores: _Scores) -> bool:
+    """A story that goes through several provinces one by one (a roundup of a
+    nationwide campaign): 3+ provinces each hold a fair share of the body's
+    place mentions, none leads with half of them, none is named in the
+    title or by a hint, byline or dateline, and something national (全国, 各地,
+    a ministry, a list of provinces) frames the story."""
+    mass = sum(scores.body_units.values())
+    if mass <= 0 or not (scores.national_body or scores.national_fixed):
+        return False
+    toured = [i for i, v in scores.body_units.items() if v >= TOUR_MIN_SHARE * mass]
+    if len(toured) < TOUR_MIN_PROVINCES or max(scores.body_units.values()) >= TOUR_MAX_LEADER_SHARE * mass:
+        return False
+    if any(scores.fixed.get(i, 0.0) > 0 for i in scores.body_units):
+        return False
+    names = "、".join(_short(i) for i in sorted(toured, key=lambda i: -scores.body_units[i])[:5])
+    scores.note(SPREAD_POINTS, f"goes through {len(toured)} provinces one by one ({names}) → {NATIONAL}")
+    return True
+
+
 def _decide(totals: dict[int, float], national: float, foreign: float, scores: _Scores) -> str | None:
-    """Foreign → None; national ≥ best province → 全国; else best province or fallbacks."""
+    """Foreign → None; national ≥ best province → 全国; else best province or fallbacks.
+
+    National evidence that is only a mention or two in the body (one 全国 in a
+    feature, a regulator named in a company story) needs ``NATIONAL_BODY_MIN``.
+    """
     eligible = {i: v for i, v in totals.items() if _is_focused(i, scores)}
     best_index = max(eligible, key=eligible.__getitem__) if eligible else None
     best = eligible[best_index] if best_index is not None else 0.0
     if foreign >= FOREIGN_MIN and foreign > max(best, national):
         return None
-    if national >= NATIONAL_MIN and national >= best:
+    if scores.tour:
+        return NATIONAL
+    body_only = national - _compress(scores.national_body) <= 0.0
+    national_min = NATIONAL_BODY_MIN if body_only else NATIONAL_MIN
+    if national >= national_min and national >= best:
         return NATIONAL
     if best_index is not None and best >= REGION_MIN:
         return _short(best_index)
-    if national >= NATIONAL_MIN:
+    if national >= national_min:
         return NATIONAL
     if foreign < FOREIGN_MIN and _reads_like_policy(scores):
         return NATIONAL
