@@ -65,9 +65,9 @@ def test_nothing_recognisable_is_other_alone():
     assert [(h.name, h.sub) for h in hits] == [("其他", "其他")]
 
 
-def test_second_subjects_need_half_the_main_score_and_at_most_three():
+def test_second_subjects_need_a_share_of_the_main_score_and_at_most_three():
     scheme = default_subjects()
-    assert (scheme.min_score, scheme.second_ratio, scheme.max_subjects) == (1.0, 0.5, 3)
+    assert (scheme.min_score, scheme.second_ratio, scheme.max_subjects, scheme.space_share) == (1.0, 0.4, 3, 0.5)
     title = "人社部：高校毕业生就业 稳岗扩岗 公安机关打击诈骗 海关总署外贸进出口 国家统计局GDP"
     hits = tag_subjects(title, "", scheme)
     assert 1 < len(hits) <= 3
@@ -101,3 +101,76 @@ def test_a_taxonomy_naming_an_unknown_subject_is_refused_with_its_place():
 def test_a_scheme_without_selection_table_uses_defaults():
     scheme = parse_subjects('[[subject]]\nname = "其他"\nslug = "other"\nsub = []\n')
     assert tag_subjects("标题", "正文", scheme)[0].name == "其他"
+
+
+TWO_SUBJECTS = """
+[[subject]]
+name = "劳动、人事、监察"
+slug = "labour"
+[[subject.sub]]
+name = "劳动就业"
+keywords = { "招聘" = 3 }
+[[subject]]
+name = "公安、安全、司法"
+slug = "security"
+[[subject.sub]]
+name = "公安"
+keywords = { "诈骗" = 3 }
+[[subject]]
+name = "卫生、体育"
+slug = "health"
+[[subject.sub]]
+name = "卫生"
+keywords = { "义诊" = 3 }
+[[subject]]
+name = "其他"
+slug = "other"
+sub = []
+[selection]
+min_score = 1.0
+second_ratio = 0.1
+space_share = 0.5
+"""
+
+
+def test_a_second_subject_needs_a_paragraph_of_its_own_or_the_headline():
+    scheme = parse_subjects(TWO_SUBJECTS)
+    names = lambda title, text, sc=scheme: [h.name for h in tag_subjects(title, text, sc)]
+    # 诈骗 in a paragraph about 招聘: a passing mention, no second subject ...
+    assert names("通知", "招聘会招聘，招聘岗位多，谨防诈骗。") == ["劳动、人事、监察"]
+    # ... unless space is not asked for, it holds a paragraph of its own, or it is in the headline.
+    assert names("通知", "招聘会招聘，招聘岗位多，谨防诈骗。", dataclasses.replace(scheme, space_share=0.0)) == [
+        "劳动、人事、监察", "公安、安全、司法"]
+    assert names("通知", "招聘会招聘，招聘岗位多。\n谨防诈骗。") == ["劳动、人事、监察", "公安、安全、司法"]
+    assert names("招聘会谨防诈骗", "招聘会招聘，招聘岗位多，谨防诈骗。") == ["劳动、人事、监察", "公安、安全、司法"]
+
+
+def test_a_third_subject_must_be_in_the_headline():
+    scheme = parse_subjects(TWO_SUBJECTS)
+    text = "招聘会招聘，招聘岗位多。\n谨防诈骗。\n现场有义诊。"
+    assert [h.name for h in tag_subjects("招聘会谨防诈骗", text, scheme)] == ["劳动、人事、监察", "公安、安全、司法"]
+    assert [h.name for h in tag_subjects("招聘会谨防诈骗 设义诊点", text, scheme)] == [
+        "劳动、人事、监察", "公安、安全、司法", "卫生、体育"]
+
+
+def test_an_excluded_phrase_stops_a_keyword_inside_it():
+    toml = """
+[[subject]]
+name = "工业、交通"
+slug = "industry-transport"
+[[subject.sub]]
+name = "铁路"
+keywords = { "动车" = 3 }
+{exclude}
+[[subject]]
+name = "其他"
+slug = "other"
+sub = []
+"""
+    plain = parse_subjects(toml.replace("{exclude}", ""))
+    excluding = parse_subjects(toml.replace("{exclude}", 'exclude = ["电动车"]'))
+    assert tag_subjects("动车组开行", "", excluding)[0].name == "工业、交通"
+    assert tag_subjects("电动车防雨蓬被划破", "", plain)[0].name == "工业、交通"
+    assert tag_subjects("电动车防雨蓬被划破", "", excluding)[0].name == "其他"
+    # and the shipped vocabulary uses it
+    assert tag_subjects("路边电动车被划破", "", default_subjects())[0].name != "工业、交通"

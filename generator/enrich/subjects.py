@@ -12,7 +12,10 @@ to the subject each topic is filed under (taxonomy.toml `subject = ...`).
 Selection (the `[selection]` table of subjects.toml, measured on the tune part of the
 labelled pool and the 75 dev files, see that table's comments): the main subject is the
 best-scoring one when it reaches `min_score`; another is added while it reaches
-`second_ratio` of the main one's score and `min_score`, at most `max_subjects` in all.
+`second_ratio` of the main one's score and `min_score`, at most `max_subjects` in all, and only
+when the article spends real space on it (SUBJECTS.md): a second subject must be in the headline
+or hold `space_share` of some paragraph's subject-keyword weight, a third must be in the headline.
+A sub-subject's `exclude` phrases stop its keywords from counting inside them (动车 in 电动车).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 from generator.enrich.taxonomy import Taxonomy, Topic, make_taxonomy
-from generator.enrich.topics import TopicHit, score_topics
+from generator.enrich.topics import TopicHit, score_topics_in_detail
 
 OTHER = "其他"
 
@@ -56,6 +59,7 @@ class SubjectScheme:
     min_score: float
     second_ratio: float
     max_subjects: int
+    space_share: float = 0.0  # a second subject must hold this share of a paragraph's keyword weight
 
     @property
     def version(self) -> str:
@@ -78,24 +82,26 @@ def default_subjects() -> SubjectScheme:
 def parse_subjects(text: str) -> SubjectScheme:
     data = tomllib.loads(text)
     subjects: list[Subject] = []
-    topics: list[Topic] = []
+    rows: list[tuple[int, int, str, tuple[tuple[str, float], ...], tuple[str, ...]]] = []
     for si, raw in enumerate(data["subject"]):
         subs = []
         for ui, sub in enumerate(raw.get("sub", [])):
             subs.append(sub["name"])
             keywords = tuple((str(term), float(weight)) for term, weight in (sub.get("keywords") or {}).items())
-            topics.append(Topic(f"{si}/{ui}", f"{raw['name']}\\{sub['name']}", keywords, (), 0.0))
+            rows.append((si, ui, f"{raw['name']}\\{sub['name']}", keywords, tuple(map(str, sub.get("exclude", ())))))
         subjects.append(Subject(raw["name"], raw["slug"], tuple(subs)))
+    topics = [Topic(f"{si}/{ui}", name, kws, exclude, 0.0) for si, ui, name, kws, exclude in rows]
     selection = data.get("selection", {})
     owners = tuple((int(a), int(b)) for a, b in (t.slug.split("/") for t in topics))
     return SubjectScheme(tuple(subjects), make_taxonomy(topics), owners, float(selection.get("min_score", 2.0)),
-                         float(selection.get("second_ratio", 0.5)), int(selection.get("max_subjects", 3)))
+                         float(selection.get("second_ratio", 0.5)), int(selection.get("max_subjects", 3)),
+                         float(selection.get("space_share", 0.0)))
 
 
 def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: Iterable[TopicHit] = (),
                  topic_subjects: Mapping[str, str] | None = None) -> tuple[SubjectHit, ...]:
     """1 to 3 subjects, main first; `其他` alone when no subject reaches the minimum score."""
-    scores = score_topics(title, text, scheme.taxonomy)
+    scores, in_title, spaced = _score(title, text, scheme)
     totals: dict[int, float] = {}
     best: dict[int, tuple[float, int]] = {}
     evidence: dict[int, list[str]] = {}
@@ -115,9 +121,31 @@ def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: It
     if not ranked or ranked[0][1] < scheme.min_score:
         return (_other(scheme),)
     top = ranked[0][1]
-    chosen = [ranked[0][0]] + [si for si, score in ranked[1:scheme.max_subjects]
-                               if score >= scheme.min_score and score >= scheme.second_ratio * top]
+    chosen = [ranked[0][0]]
+    for si, score in ranked[1:]:
+        if len(chosen) >= scheme.max_subjects or score < scheme.min_score or score < scheme.second_ratio * top:
+            break
+        # Real space (SUBJECTS.md): in the headline, or holding a paragraph; a third only from the headline.
+        if si in in_title or (len(chosen) < 2 and si in spaced):
+            chosen.append(si)
     return tuple(_hit(scheme, si, totals[si], best.get(si), evidence.get(si, [])) for si in chosen)
+
+
+def _score(title: str, text: str, scheme: SubjectScheme) -> tuple[list[tuple[float, tuple[str, ...]]], set[int], set[int]]:
+    """score_topics' scores for every sub-subject, from one automaton pass, plus the subjects
+    named in the title and those holding at least `space_share` of some paragraph's keyword weight."""
+    found = score_topics_in_detail(title, text, scheme.taxonomy)
+    owners = scheme.owners
+    per_para: dict[int, dict[int, float]] = {}
+    for (topic, para), value in found.paragraphs.items():
+        row = per_para.setdefault(para, {})
+        si = owners[topic][0]
+        row[si] = row.get(si, 0.0) + value
+    spaced = set()
+    for row in per_para.values():
+        floor = scheme.space_share * sum(row.values())
+        spaced.update(si for si, value in row.items() if value >= floor)
+    return found.scores, {owners[topic][0] for topic in found.in_title}, spaced
 
 
 def _hit(scheme: SubjectScheme, si: int, score: float, best: tuple[float, int] | None,

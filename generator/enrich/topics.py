@@ -45,7 +45,7 @@ from generator.enrich.bytestrings import as_byte_string
 
 from generator.enrich.taxonomy import Taxonomy, Topic
 
-__all__ = ["TopicHit", "score_topics", "tag_topics"]
+__all__ = ["TopicHit", "TopicScores", "score_topics", "score_topics_in_detail", "tag_topics"]
 
 TITLE_FACTOR = 2.5
 REPEAT_BONUS = 0.5
@@ -102,13 +102,32 @@ def tag_topics(title: str, text: str, taxonomy: Taxonomy, *, given: Sequence[str
 
 def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[tuple[float, tuple[str, ...]]]:
     """(score, evidence) for every topic in taxonomy order, tagged or not."""
+    return score_topics_in_detail(title, text, taxonomy).scores
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScores:
+    """What one pass over an article found: `scores` as score_topics gives them, the topics
+    the title names, and each (topic, paragraph)'s keyword weight (paragraph dominance)."""
+
+    scores: list[tuple[float, tuple[str, ...]]]
+    in_title: frozenset[int]
+    paragraphs: dict[tuple[int, int], float]
+
+
+def score_topics_in_detail(title: str, text: str, taxonomy: Taxonomy) -> TopicScores:
+    """score_topics, with where the evidence stands (the subject tagger's "real space" rule)."""
     matcher = _matcher_for(taxonomy)
     gains: dict[int, float] = {}  # keyword id -> score contribution
+    in_title: set[int] = set()
     for _para, key in _count_hits(matcher, title):
-        for keyword, _topic, weight in matcher.outputs[key]:
+        for keyword, topic, weight in matcher.outputs[key]:
             gains[keyword] = weight * TITLE_FACTOR
-    _add_body_gains(gains, _count_hits(matcher, text), matcher.outputs)
-    return _per_topic(gains, matcher.keywords, len(taxonomy.topics))
+            in_title.add(topic)
+    hits = _count_hits(matcher, text)
+    _add_body_gains(gains, hits, matcher.outputs)
+    return TopicScores(_per_topic(gains, matcher.keywords, len(taxonomy.topics)), frozenset(in_title),
+                       _paragraph_sums(hits, matcher.outputs))
 
 
 # ---------------------------------------------------------------------------
