@@ -2,12 +2,15 @@
 stays published in its last good version."""
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from generator.config import PREVIEW_DIR
+from generator.enrich.slugs import default_slug
+from tests.conftest import TESTS
 from tests.test_serve_http import (ARTICLE, GOOD_MARKDOWN, Live, _start_cli, copy_site, fetch, live_site, page_state,
                                    wait_for)
 
@@ -17,7 +20,10 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_a_serve_session_leaves_output_byte_identical(tmp_path: Path):
-    site = copy_site(tmp_path)
+    """The bundled sample digest, built, then previewed with an edit: output/ never moves."""
+    site = tmp_path / "sample"
+    shutil.copytree(TESTS.parent / "content", site / "content")
+    (site / "site.toml").write_text('base_url = "https://example.org/digest/"\nsearch = false\n', "utf-8")
     subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site, check=True, capture_output=True)
     published = tree(site / "output")
     assert published and not any(b"127.0.0.1" in data for data in published.values())
@@ -25,11 +31,13 @@ def test_a_serve_session_leaves_output_byte_identical(tmp_path: Path):
     process, url = _start_cli(site)
     try:
         assert url.startswith("http://127.0.0.1:")
-        article = site / "content" / "markdown.md"
-        article.write_text(GOOD_MARKDOWN.replace("社保补贴办法", "社保补贴预览办法"), "utf-8")
-        wait_for(lambda: "社保补贴预览办法" in fetch(url + ARTICLE).text)
+        article = site / "content" / "sina_002.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("1021家企业入列", "1021家企业预览入列", 1), "utf-8")
+        page = f"articles/{default_slug('content/sina_002.md')}/"
+        wait_for(lambda: "1021家企业预览入列" in fetch(url + page).text)
         preview = site / PREVIEW_DIR
-        assert "社保补贴预览办法" in (preview / ARTICLE / "index.html").read_text(encoding="utf-8")
+        assert "1021家企业预览入列" in (preview / page / "index.html").read_text(encoding="utf-8")
         assert b"127.0.0.1" in (preview / "rss.xml").read_bytes()  # the preview's own base_url
     finally:
         process.send_signal(signal.SIGINT)
