@@ -67,3 +67,31 @@ def test_kept_text_is_an_in_order_subsequence_of_the_input(body: str):
 def test_no_script_survives(body: str):
     html = clean_doc(doc(body + "<script>alert(1)</script><img src=x onerror=alert(1)>")).body_html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "onclick" not in html
+
+
+# Words of the junk kinds of issue #15 (credits, footers, outlets, <br> lines): removing a
+# credit from a sentence's end, a footer line or an outlet at the body's edge must leave a
+# body that cleaning again does not change, with the kept text still in order.
+JUNK_WORDS = st.sampled_from(["就业", "帮扶", "。", "，", "责任编辑", "编辑", "：", "张三", "（", "）", " ",
+                              "版权所有", "工人日报", "京ICP备12345678号", "记者", "|", "<br>", "审核"])
+
+
+@st.composite
+def junk_fragments(draw, depth: int = 0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 2 and draw(st.booleans()):
+            tag = draw(st.sampled_from(["p", "div", "span", "strong", "li"]))
+            parts.append(f"<{tag}>{draw(junk_fragments(depth + 1))}</{tag}>")
+        else:
+            parts.append("".join(draw(st.lists(JUNK_WORDS, max_size=8))))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(junk_fragments())
+def test_idempotent_and_in_order_with_credits_footers_and_outlets(body: str):
+    once = clean_doc(doc(body))
+    assert clean_doc(doc(once.body_html)).body_html == once.body_html
+    tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
+    assert is_subsequence(squash(once.text), squash(tree.body.text(deep=True, separator="") if tree.body else ""))

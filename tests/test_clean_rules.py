@@ -16,6 +16,8 @@ CASES = {
     "sina-account-ad": ('<p>正文。</p><div class="app-kaihu-qr"><p>开户就送大礼</p></div>', ["开户", "kaihu"], ["正文。"], {}),
     "sina-video-placeholder": ('<div class="video-2017" id="videoList0" style></div><p>正文。</p>', ["video"], ["正文。"], {}),
     "editor-line": ('<p>正文。</p><p>责任编辑：何中夫 SF014</p>', ["责任编辑", "何中夫"], ["正文。"], {"editor": "何中夫"}),
+    "outlet-line": ('<p>工人日报</p><p>本报讯 正文。</p><p>正文。</p>', ["工人日报"], ["本报讯 正文。"], {"outlet": "工人日报"}),
+    "copyright-notice": ('<p>正文。</p><p>某某网版权所有，未经书面授权不得转载。</p>', ["版权所有", "转载"], ["正文。"], {}),
     "editor-paragraph": ('<p>正文。</p><p class="article-editor"><img src="https://x/e.png"></p>', ["article-editor", "e.png"], ["正文。"], {}),
     "original-title-line": ('<p>　　原标题：旧标题 来源：人民日报</p><p>正文。</p>', ["原标题", "旧标题"], ["正文。"], {"original_title": "旧标题"}),
     "source-line": ('<p>正文。</p><p>来源 | 现代快报</p>', ["现代快报"], ["正文。"], {"outlet": "现代快报"}),

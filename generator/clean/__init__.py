@@ -6,8 +6,8 @@ from html import unescape
 
 from selectolax.lexbor import LexborHTMLParser
 
-from generator.clean import engine
-from generator.clean.rules import RuleSet, default_rules
+from generator.clean import engine, lines
+from generator.clean.rules import Rule, RuleSet, default_rules
 from generator.clean.sanitize import sanitize
 from generator.model import CleanDoc, RawDoc, Removal
 
@@ -15,6 +15,7 @@ _WEIBO_TAG = re.compile(r"【#[^【】<>]{1,80}#】|\[[^\[\]<>]{0,80}#[^\[\]<>]{
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h[2-6]|figcaption|blockquote|tr|pre|caption|dd|dt)>|<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_PASSES = 3  # a body whose sanitizing set text loose or merged it is cleaned again (rare)
 
 
 def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
@@ -22,17 +23,31 @@ def clean_doc(raw: RawDoc, rules: RuleSet | None = None) -> CleanDoc:
     rules = rules or default_rules()
     removed: list[Removal] = []
     lifted: dict[str, str] = {}
-    html = engine.drop_comments(raw.body_html, removed)
-    tree = engine.parse(html)
     facts = engine.facts_for_rules(raw.meta, None)
-    engine.apply_rules([r for r in rules.rules if r.applies_to(facts, raw.body_html)], tree, removed, lifted)
+    applicable = [r for r in rules.rules if r.applies_to(facts, raw.body_html)]
+    html = engine.drop_comments(raw.body_html, removed)
+    for _ in range(_PASSES):
+        safe, again = _clean_once(html, raw, applicable, removed, lifted)
+        if again is None or again == html:
+            break
+        html = again  # texts the sanitizer set loose or merged: the rules look at them again
+    return CleanDoc(raw=raw, body_html=safe, text=html_to_text(safe), removed=tuple(removed), lifted=lifted)
+
+
+def _clean_once(html: str, raw: RawDoc, rules: list[Rule], removed: list[Removal],
+                lifted: dict[str, str]) -> tuple[str, str | None]:
+    tree = engine.parse(html)
+    _, nested = lines.paragraphs_from_lines(tree)
+    engine.apply_rules(rules, tree, removed, lifted)
     drop_repeated_headline(tree, raw.title, removed)
+    engine.apply_edge_rules(rules, tree, removed, lifted)
     engine.figures_from_img_wrappers(tree)
+    lines.paragraphs_from_divs(tree)
     engine.bold_paragraphs_to_headings(tree)
     engine.fix_urls(tree, engine.base_url_of(raw.meta), removed)
     body = tree.body.inner_html if tree.body is not None else ""
-    safe = stable_sanitize(body or "", removed)
-    return CleanDoc(raw=raw, body_html=safe, text=html_to_text(safe), removed=tuple(removed), lifted=lifted)
+    safe, loose = _sanitized(body or "", removed)
+    return safe, (safe if nested and loose is None else loose)
 
 
 def stable_sanitize(html: str, removed: list[Removal]) -> str:
@@ -42,14 +57,23 @@ def stable_sanitize(html: str, removed: list[Removal]) -> str:
     (an h3 directly inside an h3); repeating reaches the fixed point, so cleaning
     an already-clean body is a no-op.
     """
+    return _sanitized(html, removed, wrap=False)[0]
+
+
+def _sanitized(html: str, removed: list[Removal], wrap: bool = True) -> tuple[str, str | None]:
+    """`stable_sanitize`, and the body again with its loose text in paragraphs when the
+    sanitizer set text loose (a <span> around a <p> unwrapped): a body cleaned twice must
+    not lose a line the second time that the first kept, so such a body is cleaned again."""
     safe = drop_weibo_hashtags(sanitize(html), removed)
     for _ in range(3):
         tree = engine.parse(safe)
+        if wrap and lines.loose_lines(tree):
+            return safe, tree.body.inner_html if tree.body is not None else ""
         again = drop_weibo_hashtags(sanitize(tree.body.inner_html if tree.body is not None else ""), removed)
         if again == safe:
             break
         safe = again
-    return safe
+    return safe, None
 
 
 def drop_weibo_hashtags(html: str, removed: list[Removal]) -> str:

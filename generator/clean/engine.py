@@ -17,6 +17,8 @@ _BLOCK_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote div section article u
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _EXCERPT = 60
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_LEAD_LINE = 60  # a longer block is article text, whatever its punctuation
 
 
 def removal(rule: str, text: str) -> Removal:
@@ -62,15 +64,16 @@ def leaf_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
 
 def apply_rules(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
     """Run the rules in three passes: every text rule in one walk over the text blocks
-    (lift, drop_text: lifting first, so 责任编辑 is read before its paragraph goes), then
-    selectors (drop, unwrap), then cut_from markers.
+    (lift, drop_text, trim_end: lifting first, so 责任编辑 is read before its paragraph
+    goes), then selectors (drop, unwrap), then cut_from markers. Rules bound to the first
+    or last block wait for `apply_edge_rules`, once the body's own ends are known.
 
     One walk for all text rules instead of one per rule keeps cleaning under a millisecond.
     """
     body = tree.body
     if body is None:
         return
-    text_rules = [r for r in rules if r.lift or r.drop_text]
+    text_rules = [r for r in rules if (r.lift or r.drop_text or r.trim_end) and r.position == "anywhere"]
     if text_rules:
         _text_actions(text_rules, tree, removed, lifted)
     for rule in rules:
@@ -98,30 +101,160 @@ def _is_media_caption(node: LexborNode) -> bool:
 
 
 def _text_actions(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
-    any_rule = _any_text_rule(tuple(rules))
-    for node in leaf_blocks(tree):
+    block_rules = tuple(r for r in rules if r.lift or r.drop_text)
+    tail_rules = tuple(r for r in rules if r.trim_end)
+    text_rules = tuple(r for r in rules if r.lift or r.drop_text or r.trim_end)
+    # most paragraphs are the article's own: one regex says no rule applies (a rule with
+    # `needs` is looked at only in blocks where its own quick search finds something)
+    any_rule = _any_text_rule(tuple(r for r in block_rules if r.needs is None))
+    any_tail = _any_text_rule(tuple(r for r in tail_rules if r.needs is None), "trim_end")
+    plain_block = any(r.needs is None for r in block_rules)
+    plain_tail = any(r.needs is None for r in tail_rules)
+    needy = tuple(r for r in text_rules if r.needs is not None)
+    any_need = _any_need(needy)
+    bylines = tuple(p for r in block_rules for p in r.byline)
+    lead, after_byline = True, False  # the lead: the blocks before the article's first sentence
+    blocks = leaf_blocks(tree)
+    for node in blocks:  # (grows when a removal leaves its parent a text block of its own)
         text = block_text(node)
         if not text and node.tag == "div":  # empty layout divs are left to the selector rules
             continue
-        if text and any_rule is not None and not any_rule.match(text):
-            continue  # most paragraphs are the article's own: one regex says no rule applies
-        if _has_media(node) or _is_media_caption(node):
+        if lead and text:
+            lead = not (_SENTENCE_END.search(text) or len(text) > _LEAD_LINE)
+        spare, after_byline = lead and after_byline, lead and any(p.match(text) for p in bylines)
+        whole = plain_block and (not text or any_rule is None or any_rule.match(text) is not None)
+        tail = plain_tail and bool(text) and (any_tail is None or any_tail.search(text) is not None)
+        hits = [r for r in needy if r.needs.search(text)] if text and any_need.search(text) else []
+        if not (whole or tail or hits):
             continue
-        for rule in rules:
-            if _text_rule_matches(rule, text, lifted):
-                if text:
-                    removed.append(removal(rule.name, text))
-                node.decompose()
-                break
+        live = [r for r in text_rules if r in hits or (r.needs is None and (
+            (whole and bool(r.lift or r.drop_text)) or (tail and bool(r.trim_end))))]
+        if not live:
+            continue
+        parent = node.parent
+        done = _drop_block(tuple(r for r in live if r.lift or r.drop_text), node, text, removed, lifted, spare)
+        after_byline = after_byline or done == "spared"
+        if done == "removed" and parent is not None and parent.tag in _TEXT_BLOCK_TAGS and is_leaf_block(parent):
+            blocks.append(parent)  # <li><p>责任编辑：张三</p>版权所有</li>: the <li> is a block now
+        if not done and text:
+            _trim_block(tuple(r for r in live if r.trim_end), node, text, removed, lifted)
+
+
+def _drop_block(rules: tuple[Rule, ...], node: LexborNode, text: str, removed: list[Removal],
+                lifted: dict[str, str], spare: bool = False) -> str | None:
+    """The first rule matching the whole block removes it (lifting first): "removed". A rule
+    with a `byline` spares a block that continues the article's opening byline (记者 | 高佳,
+    then 编辑 | 翟瑞民): the byline stays as the article has it, and lifts nothing ("spared"),
+    so the 责任编辑 who signs the article off is the editor."""
+    for rule in rules:
+        found: dict[str, str] = {}
+        if not _text_rule_matches(rule, text, found):
+            continue
+        if _has_media(node) or _is_media_caption(node):
+            return None  # an image's wrapper or caption is the image's, whatever its words
+        if spare and rule.byline:
+            return "spared"
+        for field, value in found.items():
+            lifted.setdefault(field, value)
+        if text:
+            removed.append(removal(rule.name, text))
+        node.decompose()
+        return "removed"
+    return None
+
+
+def _trim_block(rules: tuple[Rule, ...], node: LexborNode, text: str, removed: list[Removal],
+                lifted: dict[str, str]) -> None:
+    """`trim_end`: the first rule whose pattern matches the end of the block takes that tail
+    off (a trailing （责任编辑：…）); the words before it stay. The tail is lifted by the
+    rule's `lift` patterns, as a block of its own would be."""
+    for rule in rules:
+        for pattern in rule.trim_end:
+            match = pattern.search(text)
+            if match is None or match.end() != len(text) or match.start() == 0:
+                continue
+            if _has_media(node) or _is_media_caption(node):
+                return
+            tail = match.group(0)
+            for field, lift in rule.lift:
+                _lift_into(lifted, field, lift.match(tail.strip()))
+            removed.append(removal(rule.name, tail))
+            trim_text_end(node, len(_SPACE.sub("", tail)))
+            return
+
+
+def trim_text_end(node: LexborNode, count: int) -> None:
+    """Take the last `count` visible (non-space) characters out of a block's text nodes,
+    wherever its inline markup splits them; the text before stays as it was."""
+    texts = [n for n in node.traverse(include_text=True) if n.tag == "-text"]
+    for text_node in reversed(texts):
+        if count <= 0:
+            return
+        value = text_node.text_content or ""
+        visible = len(_SPACE.sub("", value))
+        if visible <= count:
+            count -= visible
+            text_node.decompose()
+            continue
+        keep, cut = visible - count, 0
+        for cut, char in enumerate(value):
+            if not _SPACE.match(char):
+                keep -= 1
+                if keep == 0:
+                    break
+        text_node.replace_with(value[: cut + 1].rstrip())
+        return
+
+
+def apply_edge_rules(rules: list[Rule], tree: LexborHTMLParser, removed: list[Removal], lifted: dict[str, str]) -> None:
+    """Rules with a `position`: tried on the body's first and/or last text block only (a bare
+    outlet name opening or closing the article), then on the block that becomes the first
+    or last. The only block of a body always stays."""
+    for rule in rules:
+        if rule.position == "anywhere" or not (rule.lift or rule.drop_text):
+            continue
+        for last in {"first": (False,), "last": (True,), "edges": (False, True)}[rule.position]:
+            while True:
+                node, other = _edge_block(tree.body, last), _edge_block(tree.body, not last)
+                if node is None or other is None or node.mem_id == other.mem_id:
+                    break
+                text = block_text(node)
+                if rule.needs is not None and not rule.needs.search(text):
+                    break
+                if _drop_block((rule,), node, text, removed, lifted) != "removed":
+                    break
+
+
+_TEXT_BLOCK_TAGS = frozenset(t.strip() for t in TEXT_BLOCKS.split(","))
+
+
+def _edge_block(node: LexborNode | None, last: bool) -> LexborNode | None:
+    """The first (or last) of `leaf_blocks` that holds text, found from that end."""
+    child = (node.last_child if last else node.first_child) if node is not None else None
+    while child is not None:
+        if child.tag != "-text":
+            if child.tag in _TEXT_BLOCK_TAGS and is_leaf_block(child):
+                if block_text(child):
+                    return child
+            elif child.child is not None:
+                found = _edge_block(child, last)
+                if found is not None:
+                    return found
+        child = child.prev if last else child.next
+    return None
 
 
 @lru_cache(maxsize=64)
-def _any_text_rule(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    """One alternation of every lift and drop_text pattern: a fast "could any rule match?".
+def _any_text_rule(rules: tuple[Rule, ...], kind: str = "block") -> re.Pattern[str] | None:
+    """One alternation of every lift and drop_text pattern (or every trim_end pattern):
+    a fast "could any rule match?".
 
     None (no shortcut) when the patterns do not share their flags.
     """
-    patterns = [pattern for rule in rules for _, pattern in rule.lift] + [p for rule in rules for p in rule.drop_text]
+    if kind == "trim_end":
+        patterns = [p for rule in rules for p in rule.trim_end]
+    else:
+        patterns = [pattern for rule in rules for _, pattern in rule.lift] + [p for rule in rules for p in rule.drop_text]
     if not patterns or len({p.flags for p in patterns}) != 1:
         return None
     try:
@@ -130,13 +263,39 @@ def _any_text_rule(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _any_need(rules: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One search for every rule's `needs`: most blocks hold none of their words."""
+    patterns = [r.needs for r in rules if r.needs is not None]
+    if not patterns:
+        return re.compile(r"(?!)")
+    try:
+        # joined without groups: an alternation of words keeps the regex engine's fast scan
+        return re.compile("|".join(p.pattern for p in patterns), patterns[0].flags)
+    except re.error:
+        return re.compile("")  # always found: each rule's own search decides
+
+
 def _text_rule_matches(rule: Rule, text: str, lifted: dict[str, str]) -> bool:
+    """Every lift pattern that matches the whole block lifts its field; a drop_text pattern
+    that matches removes the block without lifting anything."""
+    hit = False
     for field, pattern in rule.lift:
         match = pattern.match(text)
         if match:
-            lifted.setdefault(field, match.group(1).strip())
-            return True
-    return any(p.match(text) for p in rule.drop_text)
+            _lift_into(lifted, field, match)
+            hit = True
+    return hit or any(p.match(text) for p in rule.drop_text)
+
+
+def _lift_into(lifted: dict[str, str], field: str, match: re.Match[str] | None) -> None:
+    """The first group that took part in the match gives the value (a pattern may offer
+    alternatives, 责任编辑 before 编辑); the first value found for a field wins."""
+    if match is None:
+        return
+    value = next((g.strip() for g in match.groups() if g and g.strip()), "")
+    if value:
+        lifted.setdefault(field, value)
 
 
 def _cut(rule: Rule, tree: LexborHTMLParser, removed: list[Removal]) -> None:

@@ -10,12 +10,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-ACTIONS = ("drop", "unwrap", "drop_text", "cut_from", "lift")
+ACTIONS = ("drop", "unwrap", "drop_text", "cut_from", "lift", "trim_end")
 WHEN_KEYS = ("author", "outlet", "categories", "host", "signature")
 LIFT_FIELDS = ("editor", "original_title", "outlet")
+POSITIONS = ("anywhere", "first", "last", "edges")
+# `{name}` in a pattern stands for the [define] fragment of that name (a lowercase word;
+# `{0,40}` and other counted repeats are left alone).
+_FRAGMENT_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: a rule's patterns are costly to hash
 class Rule:
     name: str
     drop: tuple[str, ...] = ()
@@ -23,6 +27,10 @@ class Rule:
     drop_text: tuple[re.Pattern[str], ...] = ()
     cut_from: tuple[str, ...] = ()
     lift: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    trim_end: tuple[re.Pattern[str], ...] = ()
+    position: str = "anywhere"
+    byline: tuple[re.Pattern[str], ...] = ()
+    needs: re.Pattern[str] | None = None
     when: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def applies_to(self, facts: Mapping[str, tuple[str, ...]], raw_body: str) -> bool:
@@ -42,6 +50,7 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     version: str
+    defines: tuple[tuple[str, str], ...] = ()
 
 
 class RuleError(Exception):
@@ -79,6 +88,7 @@ def parse_rules(text: str, label: str, base: RuleSet | None = None) -> RuleSet:
     problems: list[str] = []
     if not isinstance(raws, list):
         raise RuleError([f"{label}: rule: must be an array of [[rule]] tables"])
+    defines = _defines(data.get("define", {}), dict(base.defines) if base else {}, f"{label}: define", problems)
     merged: dict[str, Rule] = {r.name: r for r in base.rules} if base else {}
     seen: set[str] = set()
     for index, raw in enumerate(raws):
@@ -97,19 +107,53 @@ def parse_rules(text: str, label: str, base: RuleSet | None = None) -> RuleSet:
         if raw.get("enabled") is False:
             merged.pop(name, None)
             continue
-        rule, rule_problems = _build_rule(raw, f"{label}: rule {name!r}")
+        rule, rule_problems = _build_rule(raw, f"{label}: rule {name!r}", defines)
         problems += rule_problems
         if rule:
             merged[name] = rule
     if problems:
         raise RuleError(problems)
     version_source = (base.version if base else "") + text
-    return RuleSet(tuple(merged.values()), hashlib.sha256(version_source.encode()).hexdigest()[:16])
+    return RuleSet(tuple(merged.values()), hashlib.sha256(version_source.encode()).hexdigest()[:16],
+                   tuple(defines.items()))
 
 
-def _build_rule(raw: dict[str, Any], where: str) -> tuple[Rule | None, list[str]]:
-    problems = []
-    unknown = set(raw) - {"name", "enabled", "when", *ACTIONS}
+def _defines(value: Any, known: dict[str, str], where: str, problems: list[str]) -> dict[str, str]:
+    """[define] fragments, each expanded with the fragments defined before it (and the shipped ones)."""
+    if not isinstance(value, dict):
+        problems.append(f"{where}: must be a table of named regular-expression fragments")
+        return known
+    for name, fragment in value.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or not isinstance(fragment, str):
+            problems.append(f"{where}.{name}: must be a lowercase name = 'regular expression'")
+            continue
+        expanded = _expand(fragment, known, f"{where}.{name}", problems)
+        try:
+            groups = re.compile(expanded).groups
+        except re.error as exc:
+            problems.append(f"{where}.{name}: bad regular expression {fragment!r}: {exc}")
+            continue
+        if groups:
+            problems.append(f"{where}.{name}: a fragment may not capture: write (?:...) for its groups")
+            continue
+        known[name] = expanded
+    return known
+
+
+def _expand(pattern: str, defines: Mapping[str, str], where: str, problems: list[str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in defines:
+            problems.append(f"{where}: unknown fragment {{{name}}} (define it under [define])")
+            return match.group(0)
+        return f"(?:{defines[name]})"
+    return _FRAGMENT_REF.sub(one, pattern) if "{" in pattern else pattern
+
+
+def _build_rule(raw: dict[str, Any], where: str, defines: Mapping[str, str] | None = None) -> tuple[Rule | None, list[str]]:
+    problems: list[str] = []
+    defines = defines or {}
+    unknown = set(raw) - {"name", "enabled", "when", "position", "byline", "needs", *ACTIONS}
     if unknown:
         problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     if not any(k in raw for k in ACTIONS):
@@ -122,11 +166,22 @@ def _build_rule(raw: dict[str, Any], where: str) -> tuple[Rule | None, list[str]
                 problems.append(f"{where}.{key}: must be a list of strings")
             else:
                 fields[key] = tuple(values)
-    if "drop_text" in raw:
-        patterns = _compile_all(raw["drop_text"], f"{where}.drop_text", problems)
-        fields["drop_text"] = tuple(patterns)
+    for key in ("drop_text", "trim_end", "byline"):
+        if key in raw:
+            fields[key] = tuple(_compile_all(raw[key], f"{where}.{key}", problems, defines))
     if "lift" in raw:
-        fields["lift"] = _lift(raw["lift"], f"{where}.lift", problems)
+        fields["lift"] = _lift(raw["lift"], f"{where}.lift", problems, defines)
+    if "needs" in raw:
+        if not isinstance(raw["needs"], str):
+            problems.append(f"{where}.needs: must be a regular expression (a string)")
+        else:
+            needs = _compile_all([raw["needs"]], f"{where}.needs", problems, defines)
+            fields["needs"] = needs[0] if needs else None
+    if "position" in raw:
+        if raw["position"] not in POSITIONS:
+            problems.append(f"{where}.position: must be one of {', '.join(POSITIONS)}")
+        else:
+            fields["position"] = raw["position"]
     if "when" in raw:
         fields["when"] = _when(raw["when"], f"{where}.when", problems)
     if problems:
@@ -138,20 +193,22 @@ def _is_str_list(values: Any) -> bool:
     return isinstance(values, list) and all(isinstance(v, str) for v in values)
 
 
-def _compile_all(values: Any, where: str, problems: list[str]) -> list[re.Pattern[str]]:
+def _compile_all(values: Any, where: str, problems: list[str],
+                 defines: Mapping[str, str] | None = None) -> list[re.Pattern[str]]:
     if not _is_str_list(values):
         problems.append(f"{where}: must be a list of regular expressions")
         return []
     out = []
     for value in values:
         try:
-            out.append(re.compile(value))
+            out.append(re.compile(_expand(value, defines or {}, where, problems)))
         except re.error as exc:
             problems.append(f"{where}: bad regular expression {value!r}: {exc}")
     return out
 
 
-def _lift(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _lift(value: Any, where: str, problems: list[str],
+          defines: Mapping[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     if not isinstance(value, dict):
         problems.append(f"{where}: must be a table such as {{ editor = '...' }}")
         return ()
@@ -160,9 +217,9 @@ def _lift(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, re.Pa
         if field not in LIFT_FIELDS:
             problems.append(f"{where}.{field}: can lift only {', '.join(LIFT_FIELDS)}")
             continue
-        compiled = _compile_all([pattern], f"{where}.{field}", problems)
-        if compiled and compiled[0].groups != 1:
-            problems.append(f"{where}.{field}: the pattern needs exactly one group")
+        compiled = _compile_all([pattern], f"{where}.{field}", problems, defines)
+        if compiled and compiled[0].groups < 1:
+            problems.append(f"{where}.{field}: the pattern needs a group (the first one that matched is lifted)")
         elif compiled:
             out.append((field, compiled[0]))
     return tuple(out)

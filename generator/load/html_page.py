@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from generator.load.body_fallback import densest_block
+
 __all__ = ["PageExtract", "extract_page"]
 
 
@@ -37,6 +39,7 @@ class PageExtract:
     body_html: str
     line_of_body: int | None
     warnings: tuple[str, ...]
+    editor: str | None = None
 
 
 # --------------------------------------------------------------------------- #
@@ -103,6 +106,7 @@ _WEAK_JUNK_MARKERS = (
     "相关新闻", "责编", "关注我们", "举报", "上一篇", "下一篇", "©", "评论(", "评论（", "跟贴", "字号",
 )
 _JUNK_LINE_PREFIXES = ("原标题", "本文原标题", "来源：", "来源:", "责任编辑", "编辑：", "编辑:")
+_TRAILING_CREDIT_RE = re.compile(r"[（(【\[]\s*(?:责任编辑|责编|编辑)[^（()）【】\[\]]{1,30}[）)】\]]\s*$")
 
 _PUNCT_DELETE = str.maketrans("", "", "，。！？；：、“”,.!?;")
 _SENTENCE_END_RE = re.compile(r"[，。！？；]")
@@ -157,6 +161,7 @@ _TIME_TOKENS = {"time", "date", "pubtime", "pub_time", "pubdate", "pub_date", "p
                 "publish_time", "publishtime", "post-time", "post-date", "datetime", "p_time"}
 _OUTLET_NAME_RE = re.compile(
     r"(?:社|网|报|新闻|日报|晚报|时报|电视台|广播电台|客户端|杂志|周刊|在线|传媒|融媒|发布)$")
+_EDITOR_NAME = r"[^\S\n]*[:：|｜丨/][^\S\n]*([\u4e00-\u9fff·]{2,5}(?:[、，,][\u4e00-\u9fff·]{2,5})*|[A-Za-z][A-Za-z.]*(?: [A-Za-z][A-Za-z.]*){0,2})(?![\u4e00-\u9fff])"
 _META_AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "byline")
 
 _MIN_BODY_CHARS = 40
@@ -214,8 +219,9 @@ def _extract(html: str) -> PageExtract:
         body_html = _serialize(content)
         line = content[0].sourceline
     if len(_visible_text_of_html(body_html)) < _MIN_BODY_CHARS and "<img" not in body_html:
-        warnings.append("no article body found")
-        body_html, line = "", None
+        body_html, line = _fallback_body(html, title)
+        if not body_html:
+            warnings.append("no article body found")
 
     published = _choose_published(meta, json_ld, context)
     if published is None:
@@ -226,6 +232,7 @@ def _extract(html: str) -> PageExtract:
         outlet=_choose_outlet(meta, context),
         origin_url=origin_url,
         author=_choose_author(meta, json_ld, context, title_tag),
+        editor=_choose_editor(context),
         breadcrumb=breadcrumb,
         body_html=body_html,
         line_of_body=line,
@@ -527,6 +534,17 @@ def _choose_author(
     return None
 
 
+def _choose_editor(context: _Context) -> str | None:
+    """The 责任编辑 (else 责编, else 编辑) signing the article off, at its end or just after it;
+    the body loses that line, the page keeps the name as the article's editor."""
+    text = context.body_end + "\n" + context.trailer
+    for role in ("责任编辑", "责编", "编辑"):
+        match = re.search(role + _EDITOR_NAME, text)
+        if match:
+            return match.group(1)
+    return None
+
+
 # --------------------------------------------------------------------------- #
 # Title
 # --------------------------------------------------------------------------- #
@@ -781,9 +799,14 @@ def _score_candidates(
         para = _paragraph_score(s)
         if para <= 0:
             continue
-        # A <p> credits its container; a text-holding <div> is itself a container.
+        # A <p> credits its container; a text-holding <div> is itself a container (one
+        # named as chrome, a 'footer', credits nobody else: it is no part of an article).
         node = el.getparent() if el.tag in _PARAGRAPH_TAGS else el
         level = 0
+        if node is el and _tokens(el) & _NEGATIVE_TOKENS:
+            scores[el] = scores.get(el, 0.0) + para
+            stats[el].raw += para
+            continue
         while node is not None and level < 4 and node.tag != "html":
             divisor = 1.0 if level == 0 else (2.0 if level == 1 else level * 3.0)
             scores[node] = scores.get(node, 0.0) + para / divisor
@@ -819,6 +842,8 @@ def _find_content(
     if not scores:
         return _hinted_container(body_root, stats)
     top = max(scores, key=scores.__getitem__)
+    if scores[top] <= 0:  # only chrome scored (a footer): no article found here
+        return _hinted_container(body_root, stats)
     top = _climb_when_split(top, scores, stats)
     if stats[top].text < _MIN_BODY_CHARS:
         hinted = _hinted_container(body_root, stats)
@@ -895,6 +920,31 @@ def _continues_article(el: etree._Element, s: _Stats, raw_top: float) -> bool:
     return el.tag == "p" and _paragraph_score(s) > 0 and s.inline_text > 40
 
 
+def _fallback_body(html: str, title: str | None) -> tuple[str, int | None]:
+    """The densest block of paragraph text (see body_fallback), when scoring found none:
+    in a fresh parse, first among the visible elements, then with hidden ones too (an
+    article a script reveals), and only then in a block whose class says chrome. Only page
+    chrome is pruned from it: the cleaner's rules take credits and footers out of its
+    paragraphs without losing the sentences."""
+    for keep_hidden, allow_chrome in ((False, False), (True, False), (False, True)):
+        root = _parse(html)
+        if root is None:
+            break
+        if keep_hidden:
+            etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+        else:
+            _remove_non_content(root)
+        body_root = root.find("body")
+        body_root = root if body_root is None else body_root
+        block = densest_block(body_root, _measure(body_root), lambda el: bool(_tokens(el) & _NEGATIVE_TOKENS),
+                              allow_chrome)
+        content = _prune_content([block], title, light=True) if block is not None else []
+        body_html = _serialize(content) if content else ""
+        if len(_visible_text_of_html(body_html)) >= _MIN_BODY_CHARS:
+            return body_html, content[0].sourceline
+    return "", None
+
+
 def _hinted_container(
     body_root: etree._Element, stats: dict[etree._Element, _Stats]
 ) -> list[etree._Element]:
@@ -912,29 +962,32 @@ def _hinted_container(
 # --------------------------------------------------------------------------- #
 
 
-def _prune_content(content: list[etree._Element], title: str | None) -> list[etree._Element]:
-    """Remove chrome inside the chosen container: widgets, link lists, junk lines."""
+def _prune_content(content: list[etree._Element], title: str | None, light: bool = False) -> list[etree._Element]:
+    """Remove chrome inside the chosen container: widgets, link lists, junk lines (not
+    junk lines when `light`: a fallback body keeps its text for the cleaner's rules)."""
     content = _drop_leading_header(content, title)
+    for headline in [h for c in content for h in c.iter("h1") if title and _text_of(h) == title]:
+        _drop(headline)  # a headline inside the container, behind text its header lines missed
     total = max(sum(len(_text_of(c)) for c in content), 1)
     for container in content:
-        _prune_children(container, total)
+        _prune_children(container, total, light)
         _promote_lazy_images(container)
     return content
 
 
-def _prune_children(parent: etree._Element, total: int) -> None:
+def _prune_children(parent: etree._Element, total: int, light: bool = False) -> None:
     """Top-down pass: a chrome block goes with its subtree, others are searched deeper."""
     stack = [parent]
     while stack:
         node = stack.pop()
         for child in list(node):
-            if not isinstance(child.tag, str) or _is_chrome(child, total):
+            if not isinstance(child.tag, str) or _is_chrome(child, total, light):
                 _drop(child)
             else:
                 stack.append(child)
 
 
-def _is_chrome(el: etree._Element, total: int) -> bool:
+def _is_chrome(el: etree._Element, total: int, light: bool = False) -> bool:
     """Decide whether a block inside the article is a widget rather than article text."""
     if el.tag in ("img", "br", "hr"):
         return False
@@ -947,9 +1000,9 @@ def _is_chrome(el: etree._Element, total: int) -> bool:
     size = len(text)
     if _tokens(el) & _NEGATIVE_TOKENS and size < 0.5 * total:
         return True
-    if _is_junk_text(text):
+    if not light and _is_junk_text(text):
         return True
-    if size <= 120 and text.lstrip("（([【 ").startswith(_JUNK_LINE_PREFIXES):
+    if not light and size <= 120 and text.lstrip("（([【 ").startswith(_JUNK_LINE_PREFIXES):
         return True
     if el.tag in ("div", "ul", "ol", "dl", "section", "table", "p", "li", "span"):
         link_text = sum(len(_norm("".join(a.itertext()))) for a in el.iter("a"))
@@ -971,6 +1024,9 @@ def _is_junk_text(text: str) -> bool:
     head = text.lstrip("（([【 ")
     if head.startswith(_JUNK_MARKERS + _WEAK_JUNK_MARKERS):
         return True
+    sentences = _TRAILING_CREDIT_RE.sub("", text)
+    if sentences != text and _SENTENCE_END_RE.search(sentences):
+        text = sentences  # an article sentence signed （责任编辑：…）: the cleaner trims the credit
     size = len(text)
     if size <= 30 and any(marker in text for marker in _WEAK_JUNK_MARKERS):
         return True

@@ -18,7 +18,7 @@ def load_saved_page(text: str, source: PurePosixPath, tz: tzinfo, digest: str) -
         raise LoadError("no article body found in the saved page")
     published = _published(page.published_raw, tz)
     meta: dict[str, object] = {}
-    for key in ("outlet", "origin_url", "author"):
+    for key in ("outlet", "origin_url", "author", "editor"):
         value = getattr(page, key)
         if value:
             meta[key] = value
