@@ -83,6 +83,9 @@ class StagedWriter:
             self._recover_interrupted_commit()
             self._sweep_stale()
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+            # mkdtemp makes the folder 0700; swapped in as output/ it must be as readable as any
+            # folder the user makes (a web server running as another user serves it).
+            os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as exc:
             if self._lock is not None:
                 self._lock.release()
@@ -366,6 +369,13 @@ def _swap(staging: Path, output: Path, previous: Path) -> Path:
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @lru_cache(maxsize=1)

@@ -106,3 +106,19 @@ def test_an_in_place_update_waits_for_a_staged_build_and_then_yields_to_it(tmp_p
     result = builder.update([article])
     assert result.written and not result.in_place
     assert "4444" in (site / "output" / "regions" / "national" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_published_folder_is_as_readable_as_any_folder_the_user_makes(tmp_path):
+    """mkdtemp's 0700 must not reach output/: a web server running as another user reads it."""
+    import os
+
+    from generator.write import StagedWriter
+
+    mask = os.umask(0o022)
+    try:
+        writer = StagedWriter(tmp_path / "output")
+        writer.write_bytes("index.html", b"x")
+        writer.commit()
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "output").stat().st_mode & 0o777 == 0o755
