@@ -2,7 +2,7 @@
 import re
 from pathlib import PurePosixPath
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -90,6 +90,8 @@ def junk_fragments(draw, depth: int = 0):
 
 @settings(max_examples=300, deadline=None)
 @given(junk_fragments())
+# found by CI: the outlet lifted from a <div> left 版权所有 as a line the rules had not seen
+@example("就业<div><span>版权所有</span><p>工人日报</p></div>")
 def test_idempotent_and_in_order_with_credits_footers_and_outlets(body: str):
     once = clean_doc(doc(body))
     assert clean_doc(doc(once.body_html)).body_html == once.body_html

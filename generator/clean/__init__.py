@@ -42,12 +42,14 @@ def _clean_once(html: str, raw: RawDoc, rules: list[Rule], removed: list[Removal
     drop_repeated_headline(tree, raw.title, removed)
     engine.apply_edge_rules(rules, tree, removed, lifted)
     engine.figures_from_img_wrappers(tree)
-    lines.paragraphs_from_divs(tree)
+    from_divs = lines.paragraphs_from_divs(tree)
     engine.bold_paragraphs_to_headings(tree)
     engine.fix_urls(tree, engine.base_url_of(raw.meta), removed)
     body = tree.body.inner_html if tree.body is not None else ""
     safe, loose = _sanitized(body or "", removed)
-    return safe, (safe if nested and loose is None else loose)
+    # New paragraphs the rules never saw as blocks (lines split out, or a <div> that became one
+    # line once an edge rule removed its other block): the rules look at the result again.
+    return safe, (safe if (nested or from_divs) and loose is None else loose)
 
 
 def stable_sanitize(html: str, removed: list[Removal]) -> str:

@@ -42,15 +42,17 @@ def paragraphs_from_lines(tree: LexborHTMLParser) -> tuple[int, bool]:
     return made, nested
 
 
-def paragraphs_from_divs(tree: LexborHTMLParser) -> None:
+def paragraphs_from_divs(tree: LexborHTMLParser) -> int:
     """The text of every <div> left holding one line becomes a <p> (after the rules, which
-    saw the <div> as a text block: those dropped by a selector cost nothing)."""
+    saw the <div> as a text block: those dropped by a selector cost nothing); the number made."""
     body = tree.body
     if body is None:
-        return
+        return 0
+    made = 0
     for container in body.css(_TRANSPARENT_SELECTOR):
         if is_leaf_block(container) and _only_transparent_above(container.parent, body):
-            _wrap_loose_text(container)
+            made += _wrap_loose_text(container)
+    return made
 
 
 def loose_lines(tree: LexborHTMLParser) -> int:
