@@ -124,10 +124,8 @@ def score_topics_in_detail(title: str, text: str, taxonomy: Taxonomy) -> TopicSc
         for keyword, topic, weight in matcher.outputs[key]:
             gains[keyword] = weight * TITLE_FACTOR
             in_title.add(topic)
-    hits = _count_hits(matcher, text)
-    _add_body_gains(gains, hits, matcher.outputs)
-    return TopicScores(_per_topic(gains, matcher.keywords, len(taxonomy.topics)), frozenset(in_title),
-                       _paragraph_sums(hits, matcher.outputs))
+    paragraphs = _add_body_gains(gains, _count_hits(matcher, text), matcher.outputs)
+    return TopicScores(_per_topic(gains, matcher.keywords, len(taxonomy.topics)), frozenset(in_title), paragraphs)
 
 
 # ---------------------------------------------------------------------------
@@ -225,9 +223,11 @@ def _count_hits(matcher: _Matcher, text: str) -> Counter[tuple[int, int]]:
 # ---------------------------------------------------------------------------
 
 
-def _add_body_gains(gains: dict[int, float], hits: Counter[tuple[int, int]], outputs: tuple[_Outputs, ...]) -> None:
+def _add_body_gains(gains: dict[int, float], hits: Counter[tuple[int, int]],
+                    outputs: tuple[_Outputs, ...]) -> dict[tuple[int, int], float]:
     """Add body credit per keyword: first hit counts fully, the next
-    MAX_COUNTED - 1 count REPEAT_BONUS, each scaled by its paragraph factor."""
+    MAX_COUNTED - 1 count REPEAT_BONUS, each scaled by its paragraph factor.
+    Returns the (topic, paragraph) sums the factors came from."""
     sums = _paragraph_sums(hits, outputs)
     best: dict[int, float] = {}
     for (_topic, para), value in sums.items():
@@ -246,6 +246,7 @@ def _add_body_gains(gains: dict[int, float], hits: Counter[tuple[int, int]], out
             factor = value / full if 0.0 < value < full else 1.0
             credit = factor * (1.0 + REPEAT_BONUS * (take - 1) if seen == 0 else REPEAT_BONUS * take)
             gains[keyword] = gains.get(keyword, 0.0) + weight * credit
+    return sums
 
 
 def _paragraph_sums(hits: Counter[tuple[int, int]], outputs: tuple[_Outputs, ...]) -> dict[tuple[int, int], float]:

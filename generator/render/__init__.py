@@ -198,12 +198,12 @@ def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache
         **common, "nav": "regions", "terms": [_term_view(t, links) for t in site.regions],
         "chart": region_chart_svg(site.regions, links), "chart_url": links.url("regions/chart.svg"),
         "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(site.regions)}))
-    pages.append(PagePlan("topics/index.html", "topics.html", lambda: {
-        **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
-        "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}))
-    pages.append(PagePlan("subjects/index.html", "topics.html", lambda: {  # /subjects/ is the same page
-        **common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
-        "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}))
+    def topics_page() -> dict[str, Any]:
+        return {**common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
+                "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}
+
+    pages.append(PagePlan("topics/index.html", "topics.html", topics_page))
+    pages.append(PagePlan("subjects/index.html", "topics.html", topics_page))  # /subjects/ is the same page
     pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
         **common, "nav": "archives", "years": _years(site.months, links), "canonical": links.absolute("archives/")}))
     if config.search:
