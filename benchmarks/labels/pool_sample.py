@@ -36,6 +36,14 @@ def sample(pool: Path = POOL) -> list[str]:
     return chosen
 
 
+def second_round(pool: Path = POOL) -> list[str]:
+    """The second labelling round: every other pool article in the TUNE part (the test part
+    stays the first sample's)."""
+    first = set(sample(pool))
+    return sorted(p.name for p in pool.glob("*.md")
+                  if p.name != "SOURCES.md" and p.name not in first and part(p.name) == "tune")
+
+
 def part(name: str) -> str:
     """'test' or 'tune', from the name alone."""
     return "test" if int(hashlib.sha256(f"split:{name}".encode()).hexdigest(), 16) % 5 < 2 else "tune"
