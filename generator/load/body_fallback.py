@@ -1,6 +1,6 @@
 """The last resort of the saved-page extractor: the page's densest block of paragraph text.
 
-The paragraph-cluster scoring in `html_page` finds the article on almost every page,
+The paragraph-cluster scoring in `page_body` finds the article on almost every page,
 but a page can defeat it: text written straight into <body> or an unknown element with
 <br> between paragraphs, an article the page keeps hidden until a script shows it
 (WeChat's `#js_content`), or a short article whose only paragraph the pruning took for a
