@@ -29,7 +29,8 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     given = _strings(meta.get("topics")) + _strings(meta.get("tags"))
     hits = tag_topics(title, doc.text, taxonomy, given=given)
     verdict = is_policy(title, doc.text, hits)
-    subjects = tag_subjects(title, doc.text, default_subjects(), topic_hits=hits, topic_subjects=taxonomy.subjects)
+    filed_under = taxonomy.subjects  # a property that builds a dict: built once here, not once per topic
+    subjects = tag_subjects(title, doc.text, default_subjects(), topic_hits=hits, topic_subjects=filed_under)
     summary = _first_text(meta, "summary", "description") or summarize(title, doc.text, max_chars=summary_length)
     figures = key_figures(doc.text, title=title)
     slug, slug_warning = article_slug(meta, raw.source)
@@ -42,23 +43,28 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         original_title=doc.lifted.get("original_title") or _text(meta.get("original_title")) or None, cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
         body_html=doc.body_html, text=doc.text, summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
-        topics=tuple(TopicRef(h.slug, h.name, taxonomy.subjects.get(h.slug, "")) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
+        topics=tuple(TopicRef(h.slug, h.name, filed_under.get(h.slug, "")) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
         removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
         aliases=aliases, subjects=tuple(SubjectRef(h.slug, h.name, h.sub) for h in subjects),
     )
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 220
 
 
 def reading_minutes(text: str) -> int:
-    """Chinese characters and Latin words are counted apart (Hugo counts mixed text wrong)."""
-    cjk = len(_CJK.findall(text))
-    words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+    """Chinese characters and Latin words are counted apart (Hugo counts mixed text wrong).
+
+    Chinese characters are counted by runs (one match per run, not per character), and
+    Latin words are found in the text as is: a Chinese character can never be part of a
+    word match, so it separates words just as well as a space would.
+    """
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
+    words = len(_LATIN_WORD.findall(text))
     return max(1, round(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 

@@ -70,9 +70,11 @@ _COUNTERS = frozenset(("名", "户", "个", "家", "项", "所", "座", "间", "
 _BIG = ("万", "亿", "万亿", "千万", "百万")
 _UNIT_ALT = "|".join(map(re.escape, _UNITS))
 
+# The number starts with a plain digit and checks what precedes it only then (no letter, digit, ., -,
+# /, ~ or 第 before it): a pattern that starts with a digit lets the regex engine skip to the next
+# digit, where checking the lookbehinds first costs a try at every character.
 _FIGURE_RE = re.compile(
-    r"(?<![A-Za-z0-9._\-~～—/])(?<!第)"
-    r"(?P<num>\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?)(?![A-Za-z0-9.])"
+    r"(?P<num>\d(?<![A-Za-z0-9._\-~～—/]\d)(?<!第\d)\d*(?:[,，]\d{3}(?!\d))*(?:\.\d+)?)(?![A-Za-z0-9.])"
     r"(?P<mod>[余多])?"
     r"(?P<mag>万亿|千万|百万|万|亿|千|百)?"
     r"(?P<mod2>[余多])?"
@@ -80,6 +82,9 @@ _FIGURE_RE = re.compile(
     r"(?P<qual>以上|以下|左右|之多)?"
 )
 _BOUNDARIES = frozenset("。！？；;!?\n\r，：:")
+# Characters that may end a clause (a comma only outside a number): found by the regex engine, not
+# tested one by one.
+_BOUNDARY_CHAR_RE = re.compile("[" + re.escape("".join(sorted(_BOUNDARIES | {",", "，"}))) + "]")
 _SPACE_RE = re.compile(r"\s+")
 # A unit character that actually starts another word: 3个月, 9成为, 5倍于 ...
 _FALSE_UNIT_NEXT = {"个": "月", "成": "为员本果功立长都", "期": "间", "场": "景所地", "条": "件例"}
@@ -223,37 +228,36 @@ def _flat(text: str) -> str:
 
 
 def _scan(text: str, groups: dict, *, bonus: float, lead_end: int, offset: int, body: bool) -> None:
-    """Add every figure in text to groups with its salience (lead figures get LEAD_BONUS)."""
+    """Add every figure in text to groups with its salience (lead figures get LEAD_BONUS).
+
+    Runs once per number in the article, so per-unit facts come from tables, not tests."""
     for match in _FIGURE_RE.finditer(text):
-        key = _figure(match, text)
-        if key is None:
+        num, mod, mag, mod2, unit, qual = match.groups("")
+        start, end = match.span()
+        if not _is_key_figure(num, mag, unit, text, end):
             continue
-        start = match.start()
-        unit = match["unit"] or ""
-        salience = bonus + (LEAD_BONUS if start < lead_end else 0.0) + _unit_salience(unit, match["mag"])
+        key = (num + mod, mag + mod2 + unit + qual)  # (value as written, magnitude + unit)
+        salience = bonus + (LEAD_BONUS if start < lead_end else 0.0) + _SALIENCE[unit, mag in _BIG]
         group = groups.get(key)
         if group is None:
             group = groups[key] = [salience, offset + start, []]
         elif salience > group[0]:
             group[0] = salience
         if body:
-            kind = _COUNT if not unit or unit in _COUNTERS or unit in _MATERIAL else _RATE if unit in _RATES else 0
-            group[2].append((start, match.end(), kind))
+            group[2].append((start, end, _KIND[unit]))
 
 
-def _figure(match: re.Match[str], text: str) -> tuple[str, str] | None:
-    """(value as written, magnitude + unit), or None for a number that is not a key figure."""
-    num, unit, mag = match["num"], match["unit"] or "", match["mag"] or ""
+def _is_key_figure(num: str, mag: str, unit: str, text: str, end: int) -> bool:
+    """False for a bare number, an over-long one, or a unit character that starts another word."""
     if not unit and mag not in _BIG:
-        return None
-    if len(num.replace(",", "").replace("，", "").split(".")[0]) > MAX_DIGITS:
-        return None
-    following = text[match.end():match.end() + 1]
-    if unit and following and following in _FALSE_UNIT_NEXT.get(unit, ""):
-        return None
-    value = num + (match["mod"] or "")
-    rest = mag + (match["mod2"] or "") + unit + (match["qual"] or "")
-    return value, rest
+        return False
+    if len(num) > MAX_DIGITS and len(num.replace(",", "").replace("，", "").split(".")[0]) > MAX_DIGITS:
+        return False
+    if unit in _FALSE_UNIT_NEXT:
+        following = text[end:end + 1]
+        if following and following in _FALSE_UNIT_NEXT[unit]:
+            return False
+    return True
 
 
 def _unit_salience(unit: str, mag: str | None) -> float:
@@ -263,6 +267,12 @@ def _unit_salience(unit: str, mag: str | None) -> float:
     if unit in _RATES:
         return 0.5
     return 1.0 + bonus
+
+
+# Per unit ("" for none): salience (with or without a big magnitude) and the kind of context it takes.
+_SALIENCE = {(unit, big): _unit_salience(unit, "万" if big else None) for unit in ("", *_UNITS) for big in (False, True)}
+_KIND = {unit: _COUNT if not unit or unit in _COUNTERS or unit in _MATERIAL else _RATE if unit in _RATES else 0
+         for unit in ("", *_UNITS)}
 
 
 # --- contexts ---------------------------------------------------------------------------------------------------
@@ -442,7 +452,8 @@ def _tidy(phrase: str) -> str:
 def _clause_start(text: str, pos: int) -> int:
     """Index just after the clause boundary before pos (looks back 200 chars)."""
     floor = max(0, pos - 200)
-    for i in range(pos - 1, floor - 1, -1):
+    candidates = [match.start() for match in _BOUNDARY_CHAR_RE.finditer(text, floor, pos)]
+    for i in reversed(candidates):
         if _is_boundary(text, i):
             return i + 1
     return floor
@@ -450,10 +461,11 @@ def _clause_start(text: str, pos: int) -> int:
 
 def _clause_end(text: str, pos: int) -> int:
     """Index of the first clause boundary at or after pos (looks ahead 200 chars)."""
-    for i in range(pos, min(len(text), pos + 200)):
-        if _is_boundary(text, i):
-            return i
-    return min(len(text), pos + 200)
+    limit = min(len(text), pos + 200)
+    for candidate in _BOUNDARY_CHAR_RE.finditer(text, pos, limit):
+        if _is_boundary(text, candidate.start()):
+            return candidate.start()
+    return limit
 
 
 def _is_boundary(text: str, i: int) -> bool:

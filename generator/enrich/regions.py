@@ -68,7 +68,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -219,6 +219,7 @@ class _Gazetteer:
     national_outlets: frozenset[str]
     ignore_after: tuple[str, ...]
     weak_after: tuple[str, ...]
+    weak_after_re: re.Pattern[str]  # any of weak_after: one search instead of a find per word
     comparison_before: tuple[str, ...]
     foreign_names: frozenset[str]
     prefer: dict[str, int]
@@ -300,6 +301,7 @@ def _gazetteer() -> _Gazetteer:
         national_outlets=frozenset(data["outlets"]["national"]),
         ignore_after=tuple(context["ignore_after"]),
         weak_after=tuple(context["weak_after"]),
+        weak_after_re=re.compile("|".join(map(re.escape, context["weak_after"])) or "(?!)"),
         comparison_before=tuple(national["comparison_before"]),
         foreign_names=frozenset(data["foreign"]["names"]),
         prefer={name: by_short[short] for name, short in amb.get("prefer", {}).items()},
@@ -416,9 +418,8 @@ def province_by_name(name: str) -> Province | None:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    """One kept automaton match (character offsets)."""
+class _Hit(NamedTuple):
+    """One kept automaton match (character offsets); a named tuple, as it is made per match."""
 
     start: int
     end: int
@@ -466,19 +467,21 @@ def _find(text: str) -> list[_Hit]:
     if not text:
         return []
     data = text.encode("utf-8")
-    raw = [(end + 1 - size, end + 1, prio, term)
+    # (-length, start, -priority, end, term) tuples sort longest first, then leftmost, then by
+    # priority, without a key function (one length and start is one key: terms never compare).
+    raw = [(-size, end + 1 - size, -prio, end + 1, term)
            for end, (size, prio, term) in _gazetteer().automaton.iter(data.decode("latin-1"))]
     if not raw:
         return []
-    raw.sort(key=lambda h: (h[0] - h[1], h[0], -h[2]))
+    raw.sort()
     taken = bytearray(len(data))
     kept = []
-    for start, end, _prio, term in raw:
+    for _minus_size, start, _minus_prio, end, term in raw:
         if taken.find(1, start, end) != -1:
             continue
         taken[start:end] = b"\x01" * (end - start)
         kept.append((start, end, term))
-    kept.sort(key=lambda h: h[0])
+    kept.sort()  # by start: kept hits do not overlap, so starts differ
     if len(data) == len(text):  # pure ASCII: byte offsets are char offsets
         return [_Hit(start, end, term) for start, end, term in kept]
     hits = []
@@ -501,11 +504,10 @@ def _suffix_factor(text: str, hit: _Hit) -> float:
     run = _CJK_RUN_RE.match(after)
     if run is None:
         return 1.0
-    tail = run.group(0)
-    for word in gaz.weak_after:
-        at = tail.find(word)
-        if 0 <= at <= WEAK_SUFFIX_WINDOW:
-            return WEAK_SUFFIX_FACTOR
+    # The leftmost match of any weak word is the earliest first occurrence of one of them.
+    weak = gaz.weak_after_re.search(run.group(0))
+    if weak is not None and weak.start() <= WEAK_SUFFIX_WINDOW:
+        return WEAK_SUFFIX_FACTOR
     if gaz.company_after and "有限" in text[hit.end:hit.end + COMPANY_SUFFIX_WINDOW + 6]:
         longer = _CJK_RUN_RE.match(text, hit.end, hit.end + COMPANY_SUFFIX_WINDOW + 6)
         if longer and any(0 <= longer.group(0).find(w) <= COMPANY_SUFFIX_WINDOW for w in gaz.company_after):
@@ -760,15 +762,16 @@ def _credit_dateline(head: str, place: str, scores: _Scores, outlet_provinces: s
 
 def _sentence_index(text: str) -> list[int]:
     """Offsets of sentence ends (for bisecting hit positions into sentences)."""
-    return [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+    return list(map(re.Match.start, _SENTENCE_END_RE.finditer(text)))
 
 
 def _score_body(text: str, scores: _Scores, skip_span: tuple[int, int] | None, outlet_provinces: set[int]) -> None:
     """Body hits: summed per province (lead counts more), then compressed."""
     hits = _find(text)
     lead_end = _lead_end(text)
-    ends = _sentence_index(text)
-    coop_sentences = {bisect_left(ends, h.start) for h in hits if h.term.kind == "cooperation"}
+    coop_starts = [h.start for h in hits if h.term.kind == "cooperation"]
+    ends = _sentence_index(text) if coop_starts else []  # only needed to place cooperation sentences
+    coop_sentences = {bisect_left(ends, start) for start in coop_starts}
     byline = set(outlet_provinces)
     geo: list[_GeoHit] = []
     ambiguous: list[_GeoHit] = []
@@ -781,7 +784,7 @@ def _score_body(text: str, scores: _Scores, skip_span: tuple[int, int] | None, o
             factor = _suffix_factor(text, hit) * _venue_factor(text, hit)
             if factor == 0.0:
                 continue
-            if bisect_left(ends, hit.start) in coop_sentences:
+            if coop_sentences and bisect_left(ends, hit.start) in coop_sentences:
                 factor *= COOPERATION_FACTOR
             if kind == "outlet":
                 if hit.start < lead_end:

@@ -101,21 +101,25 @@ def parse_subjects(text: str) -> SubjectScheme:
 def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: Iterable[TopicHit] = (),
                  topic_subjects: Mapping[str, str] | None = None) -> tuple[SubjectHit, ...]:
     """1 to 3 subjects, main first; `其他` alone when no subject reaches the minimum score."""
-    scores, in_title, spaced = _score(title, text, scheme)
+    scores, scored, in_title, spaced = _score(title, text, scheme)
     totals: dict[int, float] = {}
     best: dict[int, tuple[float, int]] = {}
     evidence: dict[int, list[str]] = {}
-    for (si, ui), (score, found) in zip(scheme.owners, scores):
+    for topic in scored:  # sub-subjects with keyword hits, in order (the others score 0)
+        score, found = scores[topic]
         if score <= 0:
             continue
+        si, ui = scheme.owners[topic]
         totals[si] = totals.get(si, 0.0) + score
         if score > best.get(si, (0.0, 0))[0]:
             best[si] = (score, ui)
         evidence.setdefault(si, []).extend(found)
+    position: dict[str, int] = {}  # subject name -> its first index (what by_name + index gave)
+    for si, subject in enumerate(scheme.subjects):
+        position.setdefault(subject.name, si)
     for hit in topic_hits:
-        subject = scheme.by_name((topic_subjects or {}).get(hit.slug, ""))
-        if subject is not None:
-            si = scheme.subjects.index(subject)
+        si = position.get((topic_subjects or {}).get(hit.slug, ""))
+        if si is not None:
             totals[si] = totals.get(si, 0.0) + hit.score
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     if not ranked or ranked[0][1] < scheme.min_score:
@@ -131,9 +135,11 @@ def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: It
     return tuple(_hit(scheme, si, totals[si], best.get(si), evidence.get(si, [])) for si in chosen)
 
 
-def _score(title: str, text: str, scheme: SubjectScheme) -> tuple[list[tuple[float, tuple[str, ...]]], set[int], set[int]]:
-    """score_topics' scores for every sub-subject, from one automaton pass, plus the subjects
-    named in the title and those holding at least `space_share` of some paragraph's keyword weight."""
+def _score(title: str, text: str, scheme: SubjectScheme
+           ) -> tuple[list[tuple[float, tuple[str, ...]]], tuple[int, ...], set[int], set[int]]:
+    """score_topics' scores for every sub-subject, from one automaton pass, the sub-subjects
+    with keyword hits, the subjects named in the title and those holding at least
+    `space_share` of some paragraph's keyword weight."""
     found = score_topics_in_detail(title, text, scheme.taxonomy)
     owners = scheme.owners
     per_para: dict[int, dict[int, float]] = {}
@@ -145,7 +151,7 @@ def _score(title: str, text: str, scheme: SubjectScheme) -> tuple[list[tuple[flo
     for row in per_para.values():
         floor = scheme.space_share * sum(row.values())
         spaced.update(si for si, value in row.items() if value >= floor)
-    return found.scores, {owners[topic][0] for topic in found.in_title}, spaced
+    return found.scores, found.scored, {owners[topic][0] for topic in found.in_title}, spaced
 
 
 def _hit(scheme: SubjectScheme, si: int, score: float, best: tuple[float, int] | None,

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import itemgetter
 
@@ -58,6 +59,7 @@ _MAX_CACHED = 8
 _BREAK_KEYS = tuple("\n" * n for n in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32))
 _ASCII_SLUG_RE = re.compile(r"[^a-z0-9]+")
 _key_id = itemgetter(1)
+_score_of = itemgetter(0)
 
 # What one automaton key scores: (keyword id, topic index, weight) triples.
 _Outputs = tuple[tuple[int, int, float], ...]
@@ -90,10 +92,13 @@ _MATCHERS: dict[str, _Matcher] = {}
 
 def tag_topics(title: str, text: str, taxonomy: Taxonomy, *, given: Sequence[str] = ()) -> tuple[TopicHit, ...]:
     """Topics of an article, best first; front-matter ``given`` tags always included."""
-    scores = score_topics(title, text, taxonomy)
-    floor = RELATIVE_FLOOR * max((s for s, _ in scores), default=0.0)
-    hits = {t.slug: TopicHit(t.slug, t.name, *scores[i]) for i, t in enumerate(taxonomy.topics)
-            if scores[i][0] >= max(t.min_score, floor)}
+    found = score_topics_in_detail(title, text, taxonomy)
+    scores, topics = found.scores, taxonomy.topics
+    floor = RELATIVE_FLOOR * max(map(_score_of, scores), default=0.0)
+    # Above a positive floor only topics with keyword hits can qualify: look at those alone.
+    candidates = found.scored if floor > 0.0 else range(len(topics))
+    hits = {topics[i].slug: TopicHit(topics[i].slug, topics[i].name, *scores[i]) for i in candidates
+            if scores[i][0] >= max(topics[i].min_score, floor)}
     if given:
         for extra in _given_hits((given,) if isinstance(given, str) else given, taxonomy, scores):
             hits.setdefault(extra.slug, extra)
@@ -108,24 +113,29 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[tuple[float,
 @dataclass(frozen=True, slots=True)
 class TopicScores:
     """What one pass over an article found: `scores` as score_topics gives them, the topics
-    the title names, and each (topic, paragraph)'s keyword weight (paragraph dominance)."""
+    the title names, each (topic, paragraph)'s keyword weight (paragraph dominance), and the
+    topics any keyword scored for (in taxonomy order: every other topic scores (0.0, ()),
+    so callers need not walk thousands of empty entries)."""
 
     scores: list[tuple[float, tuple[str, ...]]]
     in_title: frozenset[int]
     paragraphs: dict[tuple[int, int], float]
+    scored: tuple[int, ...]
 
 
 def score_topics_in_detail(title: str, text: str, taxonomy: Taxonomy) -> TopicScores:
     """score_topics, with where the evidence stands (the subject tagger's "real space" rule)."""
     matcher = _matcher_for(taxonomy)
+    outputs = matcher.outputs
     gains: dict[int, float] = {}  # keyword id -> score contribution
     in_title: set[int] = set()
     for _para, key in _count_hits(matcher, title):
-        for keyword, topic, weight in matcher.outputs[key]:
+        for keyword, topic, weight in outputs[key]:
             gains[keyword] = weight * TITLE_FACTOR
             in_title.add(topic)
-    paragraphs = _add_body_gains(gains, _count_hits(matcher, text), matcher.outputs)
-    return TopicScores(_per_topic(gains, matcher.keywords, len(taxonomy.topics)), frozenset(in_title), paragraphs)
+    paragraphs = _add_body_gains(gains, _count_hits(matcher, text), outputs)
+    scores, scored = _per_topic(gains, matcher.keywords, len(taxonomy.topics))
+    return TopicScores(scores, frozenset(in_title), paragraphs, scored)
 
 
 # ---------------------------------------------------------------------------
@@ -207,11 +217,18 @@ class _KeywordIndex:
         return cls(keywords, exclusions)
 
 
+@lru_cache(maxsize=4)
+def _lowered_bytes(text: str) -> str:
+    """The text as matched: lower-cased UTF-8 bytes.  Cached because enrich scores the same
+    title and body twice (site topics, then subjects), and encoding is a copy of the text."""
+    return as_byte_string(text.lower())
+
+
 def _count_hits(matcher: _Matcher, text: str) -> Counter[tuple[int, int]]:
     """(paragraph number, key id) -> number of hits, counted at C speed."""
     if not text:
         return Counter()
-    keys = list(map(_key_id, matcher.automaton.iter_long(as_byte_string(text.lower()))))
+    keys = list(map(_key_id, matcher.automaton.iter_long(_lowered_bytes(text))))
     if "\n" not in text:
         return Counter(zip(repeat(0), keys))
     paragraphs = accumulate(map(matcher.breaks.__getitem__, keys))
@@ -233,44 +250,55 @@ def _add_body_gains(gains: dict[int, float], hits: Counter[tuple[int, int]],
     for (_topic, para), value in sums.items():
         if value > best.get(para, 0.0):
             best[para] = value
+    full_at = {para: DOMINANCE * value for para, value in best.items()}  # full credit from here on
     counted: dict[int, int] = {}
+    gains_get, counted_get, full_get = gains.get, counted.get, full_at.get
     for (para, key), count in hits.items():
-        full = DOMINANCE * best.get(para, 0.0)
+        full = full_get(para, 0.0)
         for keyword, topic, weight in outputs[key]:
-            seen = counted.get(keyword, 0)
+            seen = counted_get(keyword, 0)
             if seen >= MAX_COUNTED:
                 continue
-            take = min(count, MAX_COUNTED - seen)
-            counted[keyword] = seen + take
-            value = sums[topic, para]
-            factor = value / full if 0.0 < value < full else 1.0
-            credit = factor * (1.0 + REPEAT_BONUS * (take - 1) if seen == 0 else REPEAT_BONUS * take)
-            gains[keyword] = gains.get(keyword, 0.0) + weight * credit
+            if seen == 0:  # the usual case: a keyword's first paragraph
+                take = count if count < MAX_COUNTED else MAX_COUNTED
+                counted[keyword] = take
+                value = sums[topic, para]
+                credit = (value / full if 0.0 < value < full else 1.0) * (1.0 + REPEAT_BONUS * (take - 1))
+            else:
+                take = min(count, MAX_COUNTED - seen)
+                counted[keyword] = seen + take
+                value = sums[topic, para]
+                credit = (value / full if 0.0 < value < full else 1.0) * (REPEAT_BONUS * take)
+            gains[keyword] = gains_get(keyword, 0.0) + weight * credit
     return sums
 
 
 def _paragraph_sums(hits: Counter[tuple[int, int]], outputs: tuple[_Outputs, ...]) -> dict[tuple[int, int], float]:
     """(topic, paragraph) -> sum of that topic's keyword weights there."""
     sums: dict[tuple[int, int], float] = {}
+    sums_get = sums.get
     for (para, key), count in hits.items():
         for _keyword, topic, weight in outputs[key]:
             slot = (topic, para)
-            sums[slot] = sums.get(slot, 0.0) + weight * count
+            sums[slot] = sums_get(slot, 0.0) + weight * count
     return sums
 
 
-def _per_topic(gains: dict[int, float], keywords: tuple[tuple[int, str], ...], n: int) -> list[tuple[float, tuple[str, ...]]]:
-    """Topic scores and their strongest positive keywords, in taxonomy order."""
+def _per_topic(gains: dict[int, float], keywords: tuple[tuple[int, str], ...],
+               n: int) -> tuple[list[tuple[float, tuple[str, ...]]], tuple[int, ...]]:
+    """Topic scores and their strongest positive keywords, in taxonomy order; and the
+    topics that got any keyword gain, in taxonomy order."""
     by_topic: dict[int, list[tuple[float, str]]] = {}
     for keyword, gain in gains.items():
         topic, term = keywords[keyword]
         by_topic.setdefault(topic, []).append((gain, term))
     out: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * n
     for topic, items in by_topic.items():
-        items.sort(key=lambda gt: -gt[0])
+        if len(items) > 1:  # most topics have one keyword: nothing to sort
+            items.sort(key=lambda gt: -gt[0])
         evidence = tuple(term for gain, term in items[:MAX_EVIDENCE] if gain > 0)
         out[topic] = (round(sum(g for g, _ in items), 3), evidence)
-    return out
+    return out, tuple(sorted(by_topic))
 
 
 # ---------------------------------------------------------------------------
