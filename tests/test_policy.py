@@ -187,3 +187,12 @@ def test_never_raises_on_arbitrary_text(title: str, text: str) -> None:
     v = is_policy(title, text, [])
     assert isinstance(v.policy, bool) and v.policy == (v.score >= THRESHOLD)
     assert all(isinstance(term, str) for term in v.evidence)
+
+
+def test_a_party_discipline_case_is_not_policy() -> None:
+    """An official expelled for violating discipline is a case, like a court case: the
+    news is about one person, not a rule or programme."""
+    text = ("经中共中央批准，中央纪委国家监委对某省原副省长严重违纪违法问题进行了立案审查调查。\n"
+            "经查，其违反组织纪律，利用职务便利为他人谋取利益并收受财物。决定给予其开除党籍处分，"
+            "由国家监委给予其开除公职处分，将其涉嫌犯罪问题移送检察机关依法审查起诉。")
+    assert not verdict("某省原副省长严重违纪违法被开除党籍和公职", text).policy

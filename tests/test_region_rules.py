@@ -164,3 +164,26 @@ def test_company_named_after_a_province_is_weak() -> None:
 def test_institution_named_after_a_city_is_weak() -> None:
     text = "北京天文馆研究员介绍，英仙座流星雨将于本周迎来极大，届时天气晴好的地方均可观测。"
     assert detect_region("英仙座流星雨本周迎来极大", text).primary is None
+
+
+# --------------------------------------------------------------------------- #
+# Central bodies meeting in the capital; two provinces that weigh the same
+# --------------------------------------------------------------------------- #
+
+
+def test_a_central_meeting_held_in_the_capital_is_national() -> None:
+    """在京召开 names where the meeting sat, not what it is about."""
+    text = ("全国政协主席会议今天下午在京召开。会议审议通过了全国政协常委会工作报告稿，"
+            "要求各级政协组织围绕中共中央决策部署深入协商。")
+    guess = detect_region("全国政协主席会议在京召开", text)
+    assert guess.primary == NATIONAL
+    assert _weight(guess, "北京") < REGION_MIN
+
+
+def test_two_provinces_weighing_the_same_in_a_national_meeting_is_national() -> None:
+    text = ("中共中央政治局召开会议，研究部署边疆地区发展工作。会议指出，要支持西藏加快交通建设，"
+            "支持新疆发展特色产业；西藏要抓好生态保护，新疆要抓好就业增收。中共中央要求各地区各部门抓好落实。")
+    guess = detect_region("中央研究部署边疆地区发展", text)
+    assert _weight(guess, "西藏") == _weight(guess, "新疆") > _weight(guess, NATIONAL)  # neither province leads
+    assert guess.primary == NATIONAL
+    assert any("no more than the next province" in e for e in guess.evidence)

@@ -111,12 +111,13 @@ def suffix_factor(text: str, hit: Hit) -> float:
 
 
 def venue_factor(text: str, hit: Hit) -> float:
-    """'会议在北京召开': the capital as a meeting venue says little about scope."""
+    """'会议在北京召开', '…会议在京召开': the capital as a meeting venue says little about scope."""
     if hit.term.kind not in ("short", "full", "compound") or not hit.term.targets:
         return 1.0
     if hit.term.targets[0][0] != load_gazetteer().beijing:
         return 1.0
-    if text[hit.start - 1:hit.start] == "在" and text.startswith(_VENUE_AFTER, hit.end):
+    held_in = hit.term.text.startswith("在") or text[hit.start - 1:hit.start] == "在"  # 在京 / 在北京
+    if held_in and text.startswith(_VENUE_AFTER, hit.end):
         return VENUE_FACTOR
     return 1.0
 

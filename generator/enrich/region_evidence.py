@@ -118,7 +118,7 @@ def score_title(title: str, scores: Scores) -> None:
     for hit in find_mentions(title):
         kind = hit.term.kind
         if kind in _GEO_KINDS:
-            factor = suffix_factor(title, hit)
+            factor = suffix_factor(title, hit) * venue_factor(title, hit)
             if factor == 0.0:
                 continue
             weight = _KIND_WEIGHT[kind] * factor * TITLE_FACTOR

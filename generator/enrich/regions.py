@@ -107,6 +107,8 @@ POLICY_REGISTER_MIN = 4
 NATIONAL_MIN = 3.0
 NATIONAL_BODY_MIN = 3.5
 FOREIGN_MIN = 4.5
+TIE_SHARE = 0.9  # the runner-up province within 10% of the leader: neither leads
+NATIONAL_SHARE_OF_TIE = 0.8  # ... and national scope within 20%: the story is national
 MAX_EVIDENCE = 10
 
 
@@ -228,6 +230,9 @@ def _decide(totals: dict[int, float], national: float, foreign: float, scores: S
     national_min = NATIONAL_BODY_MIN if body_only else NATIONAL_MIN
     if national >= national_min and national >= best:
         return NATIONAL
+    if national >= national_min and national >= NATIONAL_SHARE_OF_TIE * best and _tied(best_index, eligible):
+        scores.note(national, f"{short_name(best_index)} no more than the next province, national scope close → {NATIONAL}")
+        return NATIONAL
     if best_index is not None and best >= REGION_MIN:
         return short_name(best_index)
     if national >= national_min:
@@ -235,6 +240,16 @@ def _decide(totals: dict[int, float], national: float, foreign: float, scores: S
     if foreign < FOREIGN_MIN and _reads_like_policy(scores):
         return NATIONAL
     return None
+
+
+def _tied(best_index: int | None, eligible: dict[int, float]) -> bool:
+    """Two provinces weigh the same (西藏 and 新疆 in one national meeting's agenda): the
+    story is about neither of them."""
+    if best_index is None or len(eligible) < 2:
+        return False
+    best = eligible[best_index]
+    second = max(v for i, v in eligible.items() if i != best_index)
+    return second >= TIE_SHARE * best
 
 
 def _reads_like_policy(scores: Scores) -> bool:
