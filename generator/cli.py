@@ -67,7 +67,7 @@ def build(source: str | None, output: str | None, config_path: str | None, base_
     """Build the site into the output folder (atomically: a failed build keeps the old site)."""
     from generator.build import build as run_build
     from generator.search import SearchError
-    from generator.write import WriteError
+    from generator.write import WriteError, write_file
 
     config = _config(config_path, source=source, output=output, base_url=base_url,
                      search=False if no_search else None)
@@ -90,8 +90,7 @@ def build(source: str | None, output: str | None, config_path: str | None, base_
         click.echo(f"build failed: {errors} error(s); {config.output_dir} left untouched", err=True)
         sys.exit(1)
     if timings_path:
-        Path(timings_path).write_text(json.dumps({**result.timings, "total": result.seconds,
-                                                  "cached": result.cached}), encoding="utf-8")
+        write_file(Path(timings_path), json.dumps({**result.timings, "total": result.seconds, "cached": result.cached}))
     if result.unchanged:
         click.echo(f"nothing changed: {result.articles} articles, skipped {result.skipped}, "
                    f"{result.seconds:.2f} s; {config.output_dir} left as it was", err=True)

@@ -10,8 +10,6 @@ original from its source folder: the cleaner changes nothing in an already-clean
 """
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator.diagnostics import LoadError
+from generator.write import create_new_file
 
 if TYPE_CHECKING:
     from generator.clean.rules import RuleSet
@@ -66,31 +65,12 @@ def import_file(path: Path, target: Path, config: "SiteConfig", rules: "RuleSet 
     if out.exists():
         return "\n".join(notes + [f"{path}: skipped: {out} already exists"]), True
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        _write_new(out, text)
+        create_new_file(out, text)
     except FileExistsError:
         return "\n".join(notes + [f"{path}: skipped: {out} already exists"]), True
     except OSError as exc:
         return f"{path}: error: cannot write {out}: {exc.strerror or exc}", False
     return "\n".join(notes + [f"{path} -> {out}"]), True
-
-
-def _write_new(out: Path, text: str) -> None:
-    """Create `out` whole or not at all (a running `digest serve` never reads half a file),
-    and never replace a file: FileExistsError when one is there, even one made meanwhile."""
-    temp = out.parent / f".import-{os.getpid()}-{secrets.token_hex(4)}.tmp"  # hidden: no build reads it
-    try:
-        with open(temp, "x", encoding="utf-8", newline="\n") as handle:  # "x" (not mkstemp): the umask's mode
-            handle.write(text)
-        try:
-            os.link(temp, out)  # atomic, and refuses an existing name
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: exclusive create instead
-            with open(out, "x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def source_display(path: Path, source: Path) -> PurePosixPath:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.write import write_file
+
 SITE_TOML = '''# site.toml: settings of this digest. Every key is optional; the values shown are the defaults.
 title = "政策新闻摘要"
 description = "就业帮扶、脱贫攻坚与社会保障政策新闻摘要"
@@ -55,11 +57,10 @@ def scaffold(directory: Path) -> list[Path]:
     site = directory / "site.toml"
     if site.exists():
         raise FileExistsError(f"{site} already exists; not overwriting it")
-    (directory / "content").mkdir(parents=True, exist_ok=True)
     example = directory / "content" / "example.md"
-    site.write_text(SITE_TOML, encoding="utf-8")
+    write_file(site, SITE_TOML)
     created = [site]
     if not example.exists():
-        example.write_text(EXAMPLE, encoding="utf-8")
+        write_file(example, EXAMPLE)
         created.append(example)
     return created

@@ -76,6 +76,8 @@ class StagedWriter:
         self.background_cleanup = background_cleanup
         self._moved: list[str] = []
         self._written: set[PurePosixPath] = set()
+        self._claimed: dict[PurePosixPath, Path] = {}  # claimed, not yet written: where `put` writes
+        self._put: set[PurePosixPath] = set()
         self._lock: OutputLock | None = None
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -122,28 +124,77 @@ class StagedWriter:
             raise WriteError(f"two outputs want the same path: {rel}")
         self._written.add(path)
         target = self.staging.joinpath(*path.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def write_text(self, rel: str, text: str) -> None:
-        self.write_bytes(rel, text.encode("utf-8"))
-
-    def reserve(self, rel: str) -> Path:
-        """The staging path for `rel`, checked and claimed, for a page written elsewhere (a
-        render worker, or a hard link to the unchanged published file)."""
-        return self._target(rel)
-
-    def write_bytes(self, rel: str, data: bytes) -> None:
         try:
-            self._target(rel).write_bytes(data)
+            target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+        self._claimed[path] = target
+        return target
+
+    def claim(self, rel: str) -> None:
+        """Check and claim `rel` now (before forking render workers, whose `put` then only writes)."""
+        self._target(rel)
+
+    def put(self, rel: str, data: bytes) -> None:
+        """`data` as the new site's file `rel` (claimed now unless it was claimed before)."""
+        path = _checked(rel)
+        if path in self._put:
+            raise WriteError(f"two outputs want the same path: {rel}")
+        self._put.add(path)
+        target = self._claimed.get(path) or self._target(rel)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+    def put_text(self, rel: str, text: str) -> None:
+        self.put(rel, text.encode("utf-8"))
+
+    def keep(self, rel: str) -> bool:
+        """Carry the published `rel` over unchanged (a hard link: same inode and mtime, no bytes
+        copied); False when it cannot be (then `rel` stays claimed for `put`)."""
+        path = PurePosixPath(rel)
+        target = self._claimed.get(path) or self._target(rel)
+        try:
+            os.link(self.output / rel, target)
+        except OSError:
+            return False
+        del self._claimed[path]  # a later put must never write through the link into the published file
+        return True
+
+    def put_unless_same(self, rel: str, data: bytes) -> bool:
+        """`put`, unless the published file holds exactly `data` and is kept (deploy tools that
+        sync by mtime then skip it); whether anything was written."""
+        if holds(self.output / rel, data) and self.keep(rel):
+            return False
+        self.put(rel, data)
+        return True
+
+    def remove(self, rel: str) -> None:
+        """`rel` is no longer part of the site: a new site simply does not carry it over."""
+        _checked(rel)
 
     def copy_file(self, rel: str, source: Path) -> None:
         try:
             shutil.copyfile(source, self._target(rel))
         except OSError as exc:
             raise WriteError(f"cannot copy {source} to {rel}: {exc.strerror or exc}") from None
+
+    def keep_folder(self, rel: str) -> None:
+        """Carry the published folder `rel` over, file by file (the search index of the same pages)."""
+        folder = self.output / rel
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                self.copy_file(f"{rel}/{path.relative_to(folder).as_posix()}", path)
+
+    def lend_folder(self, rel: str) -> tuple[Path, Path]:
+        """(the staged site, the folder `rel` in it) for a tool that writes that folder itself
+        (Pagefind): the writer owns it from then on, and swaps it in with the rest."""
+        path = _checked(rel)
+        if path in self._written:
+            raise WriteError(f"two outputs want the same path: {rel}")
+        self._written.add(path)
+        return self.staging, self.staging.joinpath(*path.parts)
 
     @property
     def written(self) -> frozenset[PurePosixPath]:
@@ -235,11 +286,12 @@ class InPlaceWriter:
         self.output = output.resolve()
         self._pending: dict[PurePosixPath, Path] = {}  # target -> temporary file
         self._removed: list[PurePosixPath] = []
+        self._put: set[PurePosixPath] = set()
         if not self.output.is_dir():
             raise WriteError(f"cannot update {self.output}: it is not a folder")
         self._lock = OutputLock(self.output)
 
-    def reserve(self, rel: str) -> Path:
+    def _reserve(self, rel: str) -> Path:
         """A temporary path for `rel`, renamed over the published file by `commit()`."""
         path = _checked(rel)
         if path in self._pending:
@@ -253,14 +305,43 @@ class InPlaceWriter:
         self._pending[path] = temporary
         return temporary
 
-    def write_bytes(self, rel: str, data: bytes) -> None:
-        temporary = self.reserve(rel)
+    def claim(self, rel: str) -> None:
+        """Check and claim `rel` now (before forking render workers, whose `put` then only writes)."""
+        self._reserve(rel)
+
+    def put(self, rel: str, data: bytes) -> None:
+        """`data` as the new `rel`, in place at `commit()`."""
+        path = _checked(rel)
+        if path in self._put:
+            raise WriteError(f"two outputs want the same path: {rel}")
+        self._put.add(path)
+        temporary = self._pending.get(path) or self._reserve(rel)
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+    def keep(self, rel: str) -> bool:
+        """The published `rel` stays as it is; False when there is none to keep."""
+        return (self.output / rel).is_file()
+
+    def put_unless_same(self, rel: str, data: bytes) -> bool:
+        """`put`, unless the published file already holds exactly `data`; whether anything was written."""
+        if holds(self.output / rel, data):
+            return False
+        self.put(rel, data)
+        return True
+
+    def put_text(self, rel: str, text: str) -> None:
+        self.put(rel, text.encode("utf-8"))
+
+    def keep_folder(self, rel: str) -> None:
+        """The published folder `rel` stays as it is."""
+
+    def lend_folder(self, rel: str) -> tuple[Path, Path]:
+        raise WriteError(f"cannot let a tool write {rel} into the published site in place")
 
     def remove(self, rel: str) -> None:
         """Delete a published file that is no longer planned (at `commit()`), and the folders it leaves empty."""
@@ -407,3 +488,70 @@ def _exchange(a: Path, b: Path) -> bool:
 def _remove_all(folders: list[Path]) -> None:
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Files outside the output folder: the caches, imported articles, a new site's files
+# ---------------------------------------------------------------------------
+
+
+def save_atomically(path: Path, data: bytes) -> bool:
+    """Replace `path` with `data` in one rename (a reader sees the old file or the new one);
+    False, leaving nothing behind, when it cannot be written (a cache is only a shortcut)."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        if temporary is not None:
+            remove_file(Path(temporary))
+        return False
+
+
+def create_new_file(path: Path, text: str) -> None:
+    """Create `path` whole or not at all (a running `digest serve` never reads half a file),
+    and never replace a file: FileExistsError when one is there, even one made meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.parent / f".new-{os.getpid()}-{secrets.token_hex(4)}.tmp"  # hidden: no build reads it
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="\n") as handle:  # "x" (not mkstemp): the umask's mode
+            handle.write(text)
+        try:
+            os.link(temporary, path)  # atomic, and refuses an existing name
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create instead
+            with open(path, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+    finally:
+        remove_file(temporary)
+
+
+def write_file(path: Path, text: str) -> None:
+    """A small file the user asked for (a new site's site.toml, a timings report)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def remove_file(path: Path) -> None:
+    """Delete `path` if it is there."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def remove_folder(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def install_folder(bundle: Path, output: Path, rel: str, extra: dict[str, str]) -> None:
+    """Put the folder `bundle` (made by a tool beside the output: a background Pagefind run) at
+    `output/rel` in one atomic step, with the small `extra` files written into it first."""
+    for name, text in extra.items():
+        (bundle / name).write_text(text, encoding="utf-8")
+    replace_folder(bundle, output / rel)

@@ -28,9 +28,9 @@ ARTICLE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
 # even the 15-article sample and finish their chunks in any order.
 _BOOT = """
 import sys
-import generator.build as build, generator.parallel_render as render
-assert all(hasattr(build, n) for n in ("PARALLEL_MIN_FILES", "CHUNK")), "generator.build renamed its knobs"
-assert all(hasattr(render, n) for n in ("PARALLEL_MIN_PAGES", "RENDER_CHUNK")), "parallel_render renamed its knobs"
+import generator.build.process as build, generator.build.render_pages as render
+assert all(hasattr(build, n) for n in ("PARALLEL_MIN_FILES", "CHUNK")), "generator.build.process renamed its knobs"
+assert all(hasattr(render, n) for n in ("PARALLEL_MIN_PAGES", "RENDER_CHUNK")), "render_pages renamed its knobs"
 build.PARALLEL_MIN_FILES, build.CHUNK = 1, 2
 render.PARALLEL_MIN_PAGES, render.RENDER_CHUNK = 1, 5
 from generator.cli import main

@@ -109,7 +109,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 
 def test_installed_package_is_the_wheel_not_the_checkout(installed: Installed):
-    probe = ("import generator, generator.themes as t; "
+    probe = ("import generator, generator.inputs as t; "
              "print(generator.__file__); print(t.bundled_themes_dir())")
     module, themes = _run([installed.venv / "bin" / "python", "-c", probe], cwd=installed.work).stdout.split()
     assert Path(module).resolve().is_relative_to(installed.venv.resolve())
@@ -131,9 +131,8 @@ def test_wheel_holds_the_runtime_data_and_nothing_else(installed: Installed):
     # Every module and data file of generator/ (a new subpackage or data type must not go missing) ...
     generator_files = {f"generator/{p.as_posix()}" for p in shipped(installed.src / "generator") if p.suffix != ".pyc"}
     assert generator_files - files == set()
-    # ... the whole default theme (templates, static incl. .xsl/.js/.css/.ico/.svg/fonts, theme.toml) ...
+    # ... the whole default theme (templates, static incl. .js/.css/.ico/.svg/fonts) ...
     theme_files = {f"generator/_themes/{p.as_posix()}" for p in shipped(installed.src / "themes")}
-    assert "generator/_themes/default/theme.toml" in theme_files
     assert theme_files - files == set()
     assert {"generator/_themes/default/templates/base.html", "generator/_themes/default/static/style.css"} <= files
     # ... and nothing of the project's own tests, sample site, output or benchmarks.
@@ -149,8 +148,8 @@ def test_sdist_carries_the_theme(installed: Installed):
     sdist, = installed.dist.glob("*.tar.gz")
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert {"pyproject.toml", "README.md", "themes/default/theme.toml",
-            "themes/default/templates/base.html"} <= names
+    assert {"pyproject.toml", "README.md", "themes/default/templates/base.html",
+            "themes/default/static/style.css"} <= names
     assert not [n for n in names if n.split("/")[0] in {"output", "content", ".venv", ".cache"}]
 
 

@@ -56,7 +56,7 @@ def test_hidden_entries_are_linked_so_the_old_output_is_whole_until_the_swap(tmp
     out = old_output(tmp_path)
     before = tree(out)
     writer = StagedWriter(out)
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     writer._carry_over_hidden_entries()
     assert tree(out) == before  # nothing moved out of the live site
     writer.commit()
@@ -79,7 +79,7 @@ def test_a_failed_swap_moves_moved_hidden_entries_back(tmp_path: Path, monkeypat
     monkeypatch.setattr(write_module, "_link_copy", no_links)
     monkeypatch.setattr(write_module, "_swap", swap_fails)
     writer = StagedWriter(out)
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     with pytest.raises(WriteError, match=r"^cannot replace .*output: Device or resource busy$"):
         writer.commit()
     writer.abort()
@@ -92,7 +92,7 @@ def test_a_failed_swap_with_linked_entries_leaves_everything_as_it_was(tmp_path:
     before = tree(out)
     monkeypatch.setattr(write_module, "_swap", lambda *a: (_ for _ in ()).throw(OSError(errno.EIO, "Input/output error")))
     writer = StagedWriter(out)
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     with pytest.raises(WriteError):
         writer.commit()
     writer.abort()
@@ -104,7 +104,7 @@ def test_swap_without_renameat2_uses_two_renames(tmp_path: Path, monkeypatch):
     out = old_output(tmp_path)
     monkeypatch.setattr(write_module, "_exchange", lambda a, b: False)
     writer = StagedWriter(out)
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     writer.commit()
     assert (out / "index.html").read_text() == "new" and (out / ".git" / "HEAD").exists()
     assert not [p for p in tmp_path.iterdir() if p.name != "output"]
@@ -132,7 +132,7 @@ def test_the_next_writer_finishes_what_a_killed_commit_left(tmp_path: Path):
 def test_an_output_that_is_a_file_is_refused(tmp_path: Path):
     (tmp_path / "output").write_text("my notes")
     writer = StagedWriter(tmp_path / "output")
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     with pytest.raises(WriteError, match="it exists and is not a folder"):
         writer.commit()
     writer.abort()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.parallel_render as parallel_render
+import generator.build.render_pages as render_pages
 from generator.build import build
 from generator.config import load_config
 from generator.write import StagedWriter, WriteError
@@ -15,10 +15,10 @@ def test_refuses_paths_outside_output_and_double_writes(tmp_path: Path):
     writer = StagedWriter(tmp_path / "output")
     for bad in ("../x.html", "/etc/passwd", "a/../../x", "a\x00b"):
         with pytest.raises(WriteError):
-            writer.write_text(bad, "x")
-    writer.write_text("a/index.html", "1")
+            writer.put_text(bad, "x")
+    writer.put_text("a/index.html", "1")
     with pytest.raises(WriteError):
-        writer.write_text("a/index.html", "2")
+        writer.put_text("a/index.html", "2")
     writer.abort()
     assert not list(tmp_path.glob(".output.staging-*"))
 
@@ -29,7 +29,7 @@ def test_commit_swaps_in_and_keeps_hidden_entries(tmp_path: Path):
     (out / ".gitkeep").write_text("")
     (out / "stale.html").write_text("old")
     writer = StagedWriter(out)
-    writer.write_text("index.html", "new")
+    writer.put_text("index.html", "new")
     writer.commit()
     assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "index.html"]
 
@@ -40,13 +40,16 @@ def test_a_build_failing_midway_leaves_the_previous_output_intact(tmp_path: Path
     config = load_config(site / "site.toml")
     build(config)
     before = {p.relative_to(site / "output"): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
-    real_render = parallel_render._render_some
+    real_render = render_pages._render_one
+    rendered = []
 
-    def render_then_crash(indices, specs, targets, env):
-        real_render(indices[:2], specs, targets, env)  # two pages reach the staging folder
-        raise OSError(28, "No space left on device")
+    def render_then_crash(index, job):
+        if len(rendered) == 2:  # two pages reached the staging folder
+            raise OSError(28, "No space left on device")
+        rendered.append(real_render(index, job))
+        return rendered[-1]
 
-    monkeypatch.setattr(parallel_render, "_render_some", render_then_crash)
+    monkeypatch.setattr(render_pages, "_render_one", render_then_crash)
     (site / "content" / "national.md").write_text((site / "content" / "national.md").read_text(encoding="utf-8").replace("3133", "9999"), encoding="utf-8")
     with pytest.raises(OSError):
         build(config)
@@ -62,13 +65,13 @@ def test_two_writers_of_one_output_take_turns(tmp_path: Path):
 
     out = tmp_path / "output"
     first = StagedWriter(out)
-    first.write_text("index.html", "first")
+    first.put_text("index.html", "first")
     events: list[str] = []
 
     def second_build() -> None:
         second = StagedWriter(out)  # waits here
         events.append("second started")
-        second.write_text("index.html", "second")
+        second.put_text("index.html", "second")
         second.commit()
 
     thread = threading.Thread(target=second_build)
@@ -117,7 +120,7 @@ def test_the_published_folder_is_as_readable_as_any_folder_the_user_makes(tmp_pa
     mask = os.umask(0o022)
     try:
         writer = StagedWriter(tmp_path / "output")
-        writer.write_bytes("index.html", b"x")
+        writer.put("index.html", b"x")
         writer.commit()
     finally:
         os.umask(mask)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Mapping
 
+from generator.enrich.subject_names import subjects_file_text
 from generator.enrich.taxonomy import Taxonomy, Topic, make_taxonomy
 from generator.enrich.topics import TopicHit, score_topics_in_detail
 
@@ -75,8 +75,7 @@ class SubjectScheme:
 @lru_cache(maxsize=1)
 def default_subjects() -> SubjectScheme:
     """The shipped scheme (package data, parsed once)."""
-    text = resources.files("generator.data").joinpath("subjects.toml").read_text(encoding="utf-8")
-    return parse_subjects(text)
+    return parse_subjects(subjects_file_text())
 
 
 def parse_subjects(text: str) -> SubjectScheme:

@@ -33,6 +33,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from generator.enrich.subject_names import subject_names
+
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "Taxonomy",
@@ -214,9 +216,7 @@ def _check_topic(raw: Mapping[str, Any], where: str, known: set[str]) -> list[st
 def _check_subject(subject: Any, where: str) -> list[str]:
     if subject is None:
         return []
-    from generator.enrich.subjects import default_subjects  # the subjects' own module reads taxonomies
-
-    names = [s.name for s in default_subjects().subjects]
+    names = subject_names()
     if subject not in names:
         return [f"{where}: must be one of the 22 subjects of the State Council library ({'、'.join(names[:3])} ...), "
                 f"got {subject!r}"]

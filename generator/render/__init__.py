@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Container, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import jinja2
 
 from generator.config import SiteConfig
 from generator.model import Article, Page, Site, Term
 from generator.render.chart import region_chart_svg
-from generator.themes import theme_dirs
+from generator.inputs import SiteInputs, code_version
 from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
 from generator.render.images import link_remote_images
 from generator.render.links import Links
+from generator.render.reader import SiteReader, TermData, note
 from generator.render.safety import json_for_script, xml_safe
 
-__all__ = ["ArticleViews", "Document", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "context_fingerprint", "documents", "make_environment", "plan",
-           "document_paths", "static_files", "template_key", "xml_safe"]
+__all__ = ["ArticleViews", "Document", "DocumentPlan", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "site_reader", "context_fingerprint", "documents", "make_environment",
+           "static_files", "template_key", "xml_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +53,26 @@ class LazyDocument:
     produce: Callable[[], bytes]
 
 
+class DocumentPlan(NamedTuple):
+    """One document before it is made: `prepare()` gives the Document or LazyDocument, and
+    notes what it read of the site (generator.render.reader) as its dependencies."""
+
+    path: str
+    prepare: Callable[[], "Document | LazyDocument"]
+
+
 def template_key(config: SiteConfig) -> str:
     """What every page's bytes depend on besides its context: the templates and the render code."""
-    from generator.cache import code_version
-
-    theme, root = theme_dirs(config)
-    return f"{code_version()}-{files_key([theme / 'templates', root / 'templates'])}"
+    inputs = SiteInputs.of(config)
+    return f"{code_version()}-{files_key([inputs.templates[1], inputs.templates[0]])}"
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Site templates override the theme's; `{% extends "theme/x.html" %}` reaches the theme copy."""
-    theme, root = theme_dirs(config)
-    theme_loader = jinja2.FileSystemLoader(theme / "templates")
+    site_templates, theme_templates = SiteInputs.of(config).templates
+    theme_loader = jinja2.FileSystemLoader(theme_templates)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(root / "templates"),
+        jinja2.FileSystemLoader(site_templates),
         theme_loader,
         jinja2.PrefixLoader({"theme": theme_loader}),
     ])
@@ -88,7 +95,8 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
     if article.region:
         region = {"name": article.region.name, "slug": article.region.slug,
                   "url": term_urls.get(("region", article.region.slug))}
-    topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug))} for t in article.topics]
+    topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug)), "subject": t.subject}
+              for t in article.topics]
     subjects = [{"name": s.name, "slug": s.slug, "sub": s.sub, "url": term_urls.get(("subject", s.slug))}
                 for s in article.subjects]
     fingerprint = view_fingerprint(article.digest, content_key, article.id, article.slug, region, topics, subjects,
@@ -168,44 +176,40 @@ class PagePlan(NamedTuple):
         return OutputSpec(self.path, self.template, self.gather(*self.arguments))
 
 
-def plan(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> list[OutputSpec]:
-    """Every templated page of the site, with the data each shows.
-
-    `content_key` is the article cache's key: with it, view fingerprints tell whether a
-    page changed since the last build without rendering it.
-    """
-    specs = [page.spec() for page in page_plans(site, config, content_key, view_cache)]
-    if view_cache is not None:  # keep only this site's views
-        for article_id in [i for i in view_cache if i not in site.by_id]:
-            del view_cache[article_id]
-    return specs
-
-
-def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> list[PagePlan]:
-    """Every templated page of the site, its data not yet gathered (cheap: a preview rebuild
-    gathers only the pages an edit can have changed)."""
+def site_reader(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> SiteReader:
+    """The site as its pages read it: article views (made once, kept in `view_cache` by a
+    long-lived session while their article and links are unchanged) and listings."""
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path)
                  for t in site.regions + site.topics + site.months + site.subjects}
     views = ArticleViews(site, links, term_urls, config.remote_images == "embed", content_key, view_cache)
-    common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None}
-    pages = listing_plans(site.index_pages, "", views, {**common, "nav": "home"}, links, heading=None)
-    if site.other_pages:
-        pages += listing_plans(site.other_pages, "other/", views, common, links, heading="其他（非政策）文章")
-    pages += _article_plans(site, views, common, config)
-    pages += _term_plans(site, views, common, links)
-    pages.append(PagePlan("regions/index.html", "regions.html", lambda: {
-        **common, "nav": "regions", "terms": [_term_view(t, links) for t in site.regions],
-        "chart": region_chart_svg(site.regions, links), "chart_url": links.url("regions/chart.svg"),
-        "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(site.regions)}))
-    def topics_page() -> dict[str, Any]:
-        return {**common, "nav": "topics", "terms": [_term_view(t, links) for t in site.topics],
-                "subjects": _subjects_view(site, links), "canonical": links.absolute("topics/")}
+    return SiteReader(site, views, lambda kind, slug: term_urls.get((kind, slug)))
 
-    pages.append(PagePlan("topics/index.html", "topics.html", topics_page))
-    pages.append(PagePlan("subjects/index.html", "topics.html", topics_page))  # /subjects/ is the same page
+
+def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PagePlan]:
+    """Every templated page of the site, its data not yet gathered (cheap: a preview update
+    gathers only the pages whose dependencies changed).
+
+    Every gather function reads the site through `reader` (also handed to the templates as
+    `site_data`), so what a page shows is recorded as its dependencies
+    (generator.render.reader) while it is gathered and rendered: there is no second list
+    of what each page shows. `site` only says which pages there are.
+    """
+    links = Links(config)
+    common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None,
+              "site_data": reader}
+    pages = listing_plans(reader, site.index_pages, ("home", ""), "", {**common, "nav": "home"}, links, heading=None)
+    if site.other_pages:
+        pages += listing_plans(reader, site.other_pages, ("other", ""), "other/", common, links,
+                               heading="其他（非政策）文章")
+    pages += _article_plans(site, reader, common, config)
+    pages += _term_plans(site, reader, common, links)
+    pages.append(PagePlan("regions/index.html", "regions.html", _regions_page, (reader, common, links)))
+    pages.append(PagePlan("topics/index.html", "topics.html", _topics_page, (reader, common, links)))
+    pages.append(PagePlan("subjects/index.html", "topics.html", _topics_page, (reader, common, links)))  # the same page
     pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
-        **common, "nav": "archives", "years": _years(site.months, links), "canonical": links.absolute("archives/")}))
+        **common, "nav": "archives", "years": _years(reader.terms("month"), links),
+        "canonical": links.absolute("archives/")}))
     if config.search:
         pages.append(PagePlan("search/index.html", "search.html", lambda: {
             **common, "nav": "search", "canonical": links.absolute("search/")}))
@@ -213,35 +217,43 @@ def page_plans(site: Site, config: SiteConfig, content_key: str = "", view_cache
     return pages
 
 
-def _article_plans(site: Site, views: ArticleViews, common, config: SiteConfig) -> list[PagePlan]:
-    ordered = site.articles
+def _regions_page(reader: SiteReader, common: dict[str, Any], links: Links) -> dict[str, Any]:
+    regions = reader.terms("region")
+    return {**common, "nav": "regions", "terms": [_term_view(t, links) for t in regions],
+            "chart": region_chart_svg(regions, links), "chart_url": links.url("regions/chart.svg"),
+            "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(regions)}
 
-    def context(position: int) -> dict[str, Any]:
-        article = ordered[position]
-        view = views[article.id]
-        return {**common, "article": view,
-                "newer": views[ordered[position - 1].id] if position > 0 else None,
-                "older": views[ordered[position + 1].id] if position + 1 < len(ordered) else None,
-                "related": [views[i] for i in site.related.get(article.id, ())],
+
+def _topics_page(reader: SiteReader, common: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {**common, "nav": "topics", "terms": [_term_view(t, links) for t in reader.terms("topic")],
+            "subjects": _subjects_view(reader, links), "canonical": links.absolute("topics/")}
+
+
+def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -> list[PagePlan]:
+    def context(article_id: str) -> dict[str, Any]:
+        view = reader.article(article_id)
+        newer, older = reader.neighbours(article_id)
+        return {**common, "article": view, "newer": newer, "older": older,
+                "related": reader.related(article_id),
                 "canonical": view["absolute_url"],
                 "json_ld": _json_ld(view, config)}
 
-    plans = [PagePlan(f"{article.url_path}index.html", "article.html", context, (position,))
-             for position, article in enumerate(ordered)]
-    for article in ordered:
+    plans = [PagePlan(f"{article.url_path}index.html", "article.html", context, (article.id,))
+             for article in site.articles]
+    for article in site.articles:
         if article.aliases:
-            plans += [PagePlan(path, "redirect.html", _redirect_context, (common, views, article.id))
+            plans += [PagePlan(path, "redirect.html", _redirect_context, (common, reader, article.id))
                       for path in article.alias_pages]
     return plans
 
 
-def _redirect_context(common: dict[str, Any], views: ArticleViews, article_id: str) -> dict[str, Any]:
+def _redirect_context(common: dict[str, Any], reader: SiteReader, article_id: str) -> dict[str, Any]:
     """An alias page: a renamed article's old URL, sending readers (and crawlers) to the new one."""
-    view = views[article_id]
+    view = reader.article(article_id)
     return {**common, "article": view, "target": view["url"], "canonical": view["absolute_url"]}
 
 
-def _term_plans(site: Site, views: ArticleViews, common, links: Links) -> list[PagePlan]:
+def _term_plans(site: Site, reader: SiteReader, common, links: Links) -> list[PagePlan]:
     pages = []
     from generator.render.feeds import offers_feed
 
@@ -249,18 +261,22 @@ def _term_plans(site: Site, views: ArticleViews, common, links: Links) -> list[P
         feeds = _term_feeds(term, links) if offers_feed(site, term) else []
         nav = {"region": "regions", "topic": "topics", "subject": "topics", "month": "archives"}[term.kind]
         heading = {"topic": f"主题：{term.name}", "subject": f"主题分类：{term.name}"}.get(term.kind, term.name)
-        pages += listing_plans(term.pages, term.url_path, views,
+        pages += listing_plans(reader, term.pages, (term.kind, term.slug), term.url_path,
                                {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds,
                                 "term": _term_view(term, links)}, links, heading=heading)
     return pages
 
 
-def listing_plans(pages: tuple[Page, ...], prefix: str, views: ArticleViews,
+def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[str, str], prefix: str,
                   common: dict[str, Any], links: Links, *, heading: str | None) -> list[PagePlan]:
-    """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/."""
-    def context(page: Page, rel: str) -> dict[str, Any]:
+    """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/.
+
+    `listing` is the (kind, slug) the reader knows it by; the page count, the term's name
+    and count in `common` come from the same listing, so its key covers them."""
+    def context(number: int, rel: str) -> dict[str, Any]:
+        page = reader.page(*listing, number)
         return {"term": None, "term_feeds": [], **common,
-                "articles": [views[i] for i in page.article_ids], "page": page, "heading": heading,
+                "articles": [reader.article(i) for i in page.article_ids], "page": page, "heading": heading,
                 "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
                 "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
                 "canonical": links.absolute(rel)}
@@ -268,24 +284,29 @@ def listing_plans(pages: tuple[Page, ...], prefix: str, views: ArticleViews,
     plans = []
     for page in pages:
         rel = prefix + ("" if page.number == 1 else f"page/{page.number}/")
-        plans.append(PagePlan(rel + "index.html", "index.html", context, (page, rel)))
+        plans.append(PagePlan(rel + "index.html", "index.html", context, (page.number, rel)))
     return plans
 
 
-def _term_view(term: Term, links: Links) -> dict[str, Any]:
-    return {"kind": term.kind, "slug": term.slug, "name": term.name, "count": len(term.article_ids),
-            "url": links.url(term.url_path)}
+def _term_view(term: "Term | TermData", links: Links) -> dict[str, Any]:
+    count = term.count if isinstance(term, TermData) else len(term.article_ids)
+    return {"kind": term.kind, "slug": term.slug, "name": term.name, "count": count,
+            "url": links.url(_term_path(term.kind, term.slug))}
 
 
-def _subjects_view(site: Site, links: Links) -> list[dict[str, Any]]:
+def _term_path(kind: str, slug: str) -> str:
+    return f"{ {'region': 'regions', 'topic': 'topics', 'subject': 'subjects', 'month': 'archives'}[kind]}/{slug}/"
+
+
+def _subjects_view(reader: SiteReader, links: Links) -> list[dict[str, Any]]:
     """The subjects with their counts, each with the focus topics filed under it (a topic's
     subject is read from its newest article, as its name is)."""
     filed: dict[str, list[dict[str, Any]]] = {}
-    for term in site.topics:
-        newest = site.by_id[term.article_ids[0]]
-        subject = next((t.subject for t in newest.topics if t.slug == term.slug), "")
+    for term in reader.terms("topic"):
+        newest = reader.article(term.newest_id) if term.newest_id else None
+        subject = next((t["subject"] for t in newest["topics"] if t["slug"] == term.slug), "") if newest else ""
         filed.setdefault(subject, []).append(_term_view(term, links))
-    views = [{**_term_view(term, links), "topics": filed.pop(term.name, [])} for term in site.subjects]
+    views = [{**_term_view(term, links), "topics": filed.pop(term.name, [])} for term in reader.terms("subject")]
     return views + ([{"name": "", "count": 0, "url": None, "topics": filed.pop("")}] if "" in filed else [])
 
 
@@ -300,17 +321,17 @@ def _term_feeds(term: Term, links: Links) -> list[dict[str, str]]:
             {"title": f"{term.name} Atom", "type": "application/atom+xml", "url": links.url(term.url_path + "atom.xml")}]
 
 
-def _years(months: tuple[Term, ...], links: Links) -> list[dict[str, Any]]:
+def _years(months: list[TermData], links: Links) -> list[dict[str, Any]]:
     years: dict[str, list[dict[str, Any]]] = {}
     for term in months:
         year, month = term.slug.split("/")
-        years.setdefault(year, []).append({"month": int(month), "name": term.name, "count": len(term.article_ids),
-                                           "url": links.url(term.url_path)})
+        years.setdefault(year, []).append({"month": int(month), "name": term.name, "count": term.count,
+                                           "url": links.url(_term_path(term.kind, term.slug))})
     return [{"year": y, "months": ms, "count": sum(m["count"] for m in ms)} for y, ms in years.items()]
 
 
-def _chart_alt(regions: tuple[Term, ...]) -> str:
-    return "；".join(f"{t.name} {len(t.article_ids)} 篇" for t in regions) or "暂无文章"
+def _chart_alt(regions: list[TermData]) -> str:
+    return "；".join(f"{t.name} {t.count} 篇" for t in regions) or "暂无文章"
 
 
 def _site_view(config: SiteConfig) -> dict[str, Any]:
@@ -338,44 +359,29 @@ def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     return data
 
 
-def documents(site: Site, config: SiteConfig, content_key: str = "", feeds: Container[str] | None = None,
-              sitemap: bool = True) -> list[Document | LazyDocument]:
+def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[DocumentPlan]:
     """Everything besides templated pages: feeds, sitemap, robots.txt, the region chart and
-    /favicon.ico (a copy of the theme's static/favicon.ico, or the site's own).
-
-    For an update, `feeds` limits the feeds to those of the listings with these prefixes
-    ("" is the site's) and `sitemap=False` leaves the sitemap out.
-    """
+    /favicon.ico (a copy of the theme's static/favicon.ico, or the site's own). Feeds and
+    sitemaps are lazy: made only when their fingerprint moved."""
     from generator.render.feeds import feed_documents
     from generator.render.sitemap import robots_txt, sitemap_documents
 
     links = Links(config)
-    docs: list[Document | LazyDocument] = [Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))]
-    docs += feed_documents(site, config, links, content_key, feeds)
-    if sitemap:
-        docs += sitemap_documents(site, config, links)
-    docs.append(Document("robots.txt", robots_txt(links).encode("utf-8")))
+
+    def chart() -> Document:
+        note(("T", "region"))
+        return Document("regions/chart.svg", region_chart_svg(site.regions, links).encode("utf-8"))
+
+    docs = [DocumentPlan("regions/chart.svg", chart)]
+    docs += feed_documents(site, config, links, content_key)
+    docs += sitemap_documents(site, config, links)
+    docs.append(DocumentPlan("robots.txt", lambda: Document("robots.txt", robots_txt(links).encode("utf-8"))))
     icon = dict(static_files(config)).get("favicon.ico")
     if icon is not None:  # also at the site's root: where a browser looks when a page (a feed) names no icon
-        docs.append(Document("favicon.ico", icon.read_bytes()))
+        docs.append(DocumentPlan("favicon.ico", lambda: Document("favicon.ico", icon.read_bytes())))
     return docs
-
-
-def document_paths(site: Site) -> list[str]:
-    """The path of every file `documents` makes (with every feed), without making any."""
-    from generator.render.feeds import feed_paths
-    from generator.render.sitemap import sitemap_paths
-
-    return ["regions/chart.svg", *feed_paths(site), *sitemap_paths(site), "robots.txt", "favicon.ico"]
 
 
 def static_files(config: SiteConfig) -> list[tuple[str, Path]]:
     """Theme static files, overridden file by file by the site's own static/ folder."""
-    theme, root = theme_dirs(config)
-    chosen: dict[str, Path] = {}
-    for folder in (theme / "static", root / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    chosen[path.relative_to(folder).as_posix()] = path
-    return sorted(chosen.items())
+    return SiteInputs.of(config).static_files()

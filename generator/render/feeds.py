@@ -28,7 +28,7 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Container, Iterable
+from typing import Iterable
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -38,6 +38,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.model import Article, Site, Term
 from generator.render.links import Links
+from generator.render.reader import note, remembered
 from generator.render.safety import xml_safe
 
 GUID_NAMESPACE = uuid.UUID("6f1c8a52-3d4e-5b7a-9c1d-2e3f4a5b6c7d")
@@ -223,61 +224,66 @@ def offers_feed(site: Site, term: Term) -> bool:
     return term.kind != "month" and bool(term.article_ids) and site.by_id[term.article_ids[0]].published is not None
 
 
-def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = "",
-                   prefixes: Container[str] | None = None):
-    """Every feed file of the site (site-wide RSS, Atom, JSON Feed; RSS and Atom per region and topic),
-    or only those of the listings whose prefix ("" for the site, "regions/x/" ...) is in `prefixes`.
+def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: str = ""):
+    """Every feed file of the site: site-wide RSS, Atom and JSON Feed; RSS and Atom per region,
+    topic and subject.
 
     Feeds are lazy: each carries a fingerprint of what it lists, and is generated only
     when that differs from the last build's.
     """
-    from generator.render import LazyDocument
+    from generator.render import DocumentPlan, LazyDocument
     from generator.render.fingerprint import view_fingerprint
 
     writer = FeedWriter(config, links)
-    whole = prefixes is None or "" in prefixes
-    listed = (site.by_id[i] for i in site.listed) if whole else ()
     docs = []
-    listings: list[tuple[str, str, str, Iterable[Article]]] = [("", config.title, config.description, listed)] if whole else []
+    listings: list[tuple[str, str, str, tuple[str, str], tuple[str, ...]]] = [
+        ("", config.title, config.description, ("home", ""), site.listed)]
     for term in site.regions + site.topics + site.subjects:
-        if (prefixes is not None and term.url_path not in prefixes) or not offers_feed(site, term):
+        if not offers_feed(site, term):
             continue
         label = {"region": "地区", "topic": "主题", "subject": "主题分类"}[term.kind]
         listings.append((term.url_path, f"{term.name} · {config.title}",
-                         f"{config.title}：{label}「{term.name}」的最新文章", _members(site, term)))
+                         f"{config.title}：{label}「{term.name}」的最新文章", (term.kind, term.slug), term.article_ids))
     settings = (__version__, content_key, config.language, config.title, links.base, links.absolute_base)
-    for prefix, title, description, articles in listings:
-        items = feed_items(articles, config)
-        item_keys = [(a.digest, a.slug, a.region, a.topics, a.subjects, a.published) for a in items]
+
+    def items_of(listing: tuple[str, str], ids: tuple[str, ...]):
+        def walk() -> tuple[list[Article], list[tuple]]:
+            note(("t", *listing))
+            items = feed_items(_walked(site, ids), config)
+            return items, [(a.digest, a.slug, a.region, a.topics, a.subjects, a.published) for a in items]
+        return remembered(walk)
+
+    def feed(kind: str, path: str, title: str, description: str, prefix: str, items):
+        def prepare() -> LazyDocument:
+            chosen, item_keys = items()
+            return LazyDocument(path, view_fingerprint(kind, path, title, description, settings, item_keys),
+                                _producer(writer, kind, title, description, path, prefix, chosen))
+        return prepare
+
+    for prefix, title, description, listing, ids in listings:
+        items = items_of(listing, ids)
         for kind, name in (("rss", "rss.xml"), ("atom", "atom.xml")):
-            path = prefix + name
-            docs.append(LazyDocument(path, view_fingerprint(kind, path, title, description, settings, item_keys),
-                                     _producer(writer, kind, title, description, path, prefix, items)))
-    if not whole:
-        return docs
-    items = feed_items((site.by_id[i] for i in site.listed), config)
-    docs.append(LazyDocument("feed.json", view_fingerprint("json", settings, config.description, [
-        (a.digest, a.slug, a.region, a.topics, a.subjects, a.published) for a in items]),
-        lambda: json_feed(items, config, links, writer)))
+            docs.append(DocumentPlan(prefix + name, feed(kind, prefix + name, title, description, prefix, items)))
+    site_items = items_of(("home", ""), site.listed)
+
+    def json_document() -> LazyDocument:
+        chosen, item_keys = site_items()
+        return LazyDocument("feed.json", view_fingerprint("json", settings, config.description, item_keys),
+                            lambda: json_feed(chosen, config, links, writer))
+    docs.append(DocumentPlan("feed.json", json_document))
     return docs
 
 
-def feed_paths(site: Site) -> list[str]:
-    """The path of every feed file `feed_documents` makes, without making any."""
-    paths = ["rss.xml", "atom.xml"]
-    for term in site.regions + site.topics + site.subjects:
-        if offers_feed(site, term):
-            paths += [term.url_path + "rss.xml", term.url_path + "atom.xml"]
-    return paths + ["feed.json"]
+def _walked(site: Site, ids: tuple[str, ...]) -> Iterable[Article]:
+    """The listing's articles, each noted as read as the feed walks it (it stops early)."""
+    for article_id in ids:
+        note(("a", article_id))
+        yield site.by_id[article_id]
 
 
 def _producer(writer: FeedWriter, kind: str, title: str, description: str, path: str, prefix: str,
               items: list[Article]):
     return lambda: writer.xml(writer.generator(title, description, path, prefix or "", items), kind, path)
-
-
-def _members(site: Site, term: Term) -> Iterable[Article]:
-    return (site.by_id[i] for i in term.article_ids)
 
 
 def json_feed(items: list[Article], config: SiteConfig, links: Links, writer: FeedWriter) -> bytes:

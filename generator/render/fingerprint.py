@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.links import Links
+from generator.render.reader import SiteReader
 
 
 def view_fingerprint(*parts: object) -> str:
@@ -43,6 +44,8 @@ def _feed(digest, value: Any) -> None:
         for item in value:
             _feed(digest, item)
         digest.update(b"]")
+    elif isinstance(value, SiteReader):
+        digest.update(b"R")  # what a page reads through it is recorded as its dependencies
     elif isinstance(value, Links):
         digest.update(f"L{value.base}|{value.absolute_base}".encode())
     elif isinstance(value, (str, int, float, bool, type(None), datetime, date)):

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from generator.config import SiteConfig
 from generator.model import Article, Site
 from generator.render.links import Links
+from generator.render.reader import note, remembered
 
 MAX_URLS = 50_000
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -18,6 +19,12 @@ _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[str, datetime | None]]:
     """(absolute URL, lastmod) for every page worth indexing, in a stable order."""
+    for article in site.articles:
+        note(("u", article.id))  # all it shows of an article: its address and date
+    for kind, slug in [("home", ""), ("other", "")] + [(t.kind, t.slug) for t in site.regions + site.topics
+                                                        + site.months + site.subjects]:
+        note(("t", kind, slug))
+
     def newest(ids) -> datetime | None:
         return max((d for d in (lastmod(site.by_id[i]) for i in ids) if d is not None), default=None)
 
@@ -43,37 +50,44 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
     return entries
 
 
-def sitemap_paths(site: Site) -> list[str]:
-    """The files `sitemap_documents` makes for this site, counted without making them."""
-    count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 3
-    count += sum(len(term.pages) for term in site.regions + site.topics + site.months + site.subjects)
-    if count <= MAX_URLS:
-        return ["sitemap.xml"]
-    return [f"sitemap-{n}.xml" for n in range(1, -(-count // MAX_URLS) + 1)] + ["sitemap.xml"]
-
-
 def lastmod(article: Article) -> datetime | None:
     """When an article last changed, as its sitemap entry says (None: undated)."""
     return (article.updated or article.published) if article.published else None
 
 
 def sitemap_documents(site: Site, config: SiteConfig, links: Links):
-    """sitemap.xml, split into sitemap-1.xml ... under an index when there are too many URLs."""
-    from generator.render import Document
+    """sitemap.xml, split into sitemap-1.xml ... under an index when there are too many URLs;
+    each made only when its entries changed (their fingerprint)."""
+    from generator.render import DocumentPlan, LazyDocument
+    from generator.render.fingerprint import view_fingerprint
 
-    entries = sitemap_entries(site, config, links)
-    if len(entries) <= MAX_URLS:
-        return [Document("sitemap.xml", _urlset(entries))]
-    docs, index = [], []
-    for n, start in enumerate(range(0, len(entries), MAX_URLS), 1):
-        chunk = entries[start:start + MAX_URLS]
-        docs.append(Document(f"sitemap-{n}.xml", _urlset(chunk)))
-        index.append((links.absolute(f"sitemap-{n}.xml"), max((d for _, d in chunk if d), default=None)))
+    entries = remembered(lambda: sitemap_entries(site, config, links))
+    count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 3
+    count += sum(len(term.pages) for term in site.regions + site.topics + site.months + site.subjects)
+    if count <= MAX_URLS:
+        return [DocumentPlan("sitemap.xml", lambda: LazyDocument(
+            "sitemap.xml", view_fingerprint("sitemap", entries()), lambda: _urlset(entries())))]
+
+    def chunk(n: int) -> list[tuple[str, datetime | None]]:
+        return entries()[(n - 1) * MAX_URLS:n * MAX_URLS]
+
+    def part(n: int):
+        return lambda: LazyDocument(f"sitemap-{n}.xml", view_fingerprint("sitemap", chunk(n)), lambda: _urlset(chunk(n)))
+
+    def index() -> LazyDocument:
+        parts = [(links.absolute(f"sitemap-{n}.xml"), max((d for _, d in chunk(n) if d), default=None))
+                 for n in range(1, -(-count // MAX_URLS) + 1)]
+        return LazyDocument("sitemap.xml", view_fingerprint("sitemap-index", parts), lambda: _sitemap_index(parts))
+
+    return [DocumentPlan(f"sitemap-{n}.xml", part(n)) for n in range(1, -(-count // MAX_URLS) + 1)] + \
+        [DocumentPlan("sitemap.xml", index)]
+
+
+def _sitemap_index(index: list[tuple[str, datetime | None]]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_NS}">']
     lines += [f"<sitemap><loc>{escape(url)}</loc>{_lastmod(d)}</sitemap>" for url, d in index]
     lines.append("</sitemapindex>\n")
-    docs.append(Document("sitemap.xml", "\n".join(lines).encode("utf-8")))
-    return docs
+    return "\n".join(lines).encode("utf-8")
 
 
 def _urlset(entries: list[tuple[str, datetime | None]]) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.config import SiteConfig
-from generator.themes import bundled_themes_dir
+from generator.inputs import settings_files, theme_places
 
 KINDS = ("content", "template", "static", "config")
 
@@ -107,17 +107,13 @@ class WatchPlan:
     @classmethod
     def for_config(cls, config: SiteConfig, config_path: Path | None = None) -> WatchPlan:
         root = _real(Path(config.root))
-        files = {root / "site.toml"}
+        files = {_real(path) for path in settings_files(config)}  # what the build reads (generator.inputs)
         if config_path is not None:
             files.add(_real(config_path))
-        if config.taxonomy:
-            files.add(_real(root / config.taxonomy))
-        if config.rules:
-            files.add(_real(root / config.rules))
-        themes = [root / "themes"]
-        bundled = _real(bundled_themes_dir())  # the checkout's themes/, or the wheel's generator/_themes
-        if bundled != root / "themes":
-            themes.append(bundled)
+        themes: list[Path] = []
+        for place in map(_real, theme_places(config)):  # a theme made in the site's themes/ replaces the bundled one
+            if place not in themes:
+                themes.append(place)
         return cls(root=root, output=_real(config.output_dir), content=_real(config.source_dir),
                    templates=(root / "templates",), static=(root / "static",), themes=tuple(themes),
                    config_files=frozenset(files))

@@ -25,13 +25,23 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
+from generator.serve.state import LiveState
 from generator.serve.client import EVENTS_PATH, LIVE_JS, PREFIX, SCRIPT_PATH, STATUS_PATH, inject
 
-if TYPE_CHECKING:
-    from generator.serve.app import DevServer
+
+
+class PreviewSite(Protocol):
+    """What the handler needs of the preview server (generator.serve.app.DevServer)."""
+
+    allowed_hosts: Any
+    base_path: str
+    output_dir: Path
+    state: LiveState
+
+    def status(self) -> dict[str, Any]: ...
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"  # displayed by browsers (with its CSS), unlike application/rss+xml
@@ -114,7 +124,7 @@ class DevHTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: DevServer) -> None:
+    def __init__(self, address: tuple[str, int], app: PreviewSite) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.app = app
         super().__init__(address, PreviewHandler)

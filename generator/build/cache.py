@@ -12,16 +12,15 @@ and it is written atomically (temporary file + rename) after a successful build.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic
+from generator.inputs import code_version
 from generator.model import Article
+from generator.write import save_atomically
 
 CACHE_FORMAT = 1
 
@@ -96,18 +95,8 @@ class ArticleCache:
         """Write atomically; a cache that cannot be written is silently skipped."""
         if self.path is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".articles-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": CACHE_FORMAT, "key": self.key, "entries": self.entries}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except (OSError, UnboundLocalError):
-                pass
+        save_atomically(self.path, pickle.dumps({"format": CACHE_FORMAT, "key": self.key, "entries": self.entries},
+                                                protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def stat_signature(path: Path) -> tuple[int, int, int] | None:
@@ -123,18 +112,6 @@ def file_digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of the package's own source and data files: new code means a fresh cache."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".toml", ".csv", ".txt"} and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def pipeline_key(*parts: Any) -> str:

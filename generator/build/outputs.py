@@ -1,0 +1,152 @@
+"""The one output path: planned pages and documents -> fingerprints -> render -> writer.
+
+A whole build and a preview update are the same function: the build passes a writer
+that stages a new site and considers every page; an update passes a writer that
+changes the published site in place and the set of pages its edit can have changed.
+Either way a page whose fingerprint matches the last build's is kept, not rendered.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from generator.build.render_pages import render_pages
+from generator.config import SiteConfig
+from generator.model import Site
+from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, reusable_index
+from generator.write import WriteError
+
+if TYPE_CHECKING:
+    from generator.write import InPlaceWriter, StagedWriter
+
+class Record(NamedTuple):
+    """What the last build made of one output: how to tell whether it would be the same now."""
+
+    fingerprint: str  # of the page's gathered context (or a feed's items); "" for other documents
+    digest: str  # sha256 of the page's bytes ("" for documents)
+    keys: frozenset = frozenset()  # what the page read of the site (generator.render.reader)
+    deps: str = ""  # digest of those keys' values when it was made
+
+
+Records = dict[str, Record]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `write_outputs` put in place."""
+
+    count: int  # files written (not kept)
+    reused: int  # pages kept because nothing they show changed
+    records: Records  # every planned page and document: what the next build compares with
+    search_due: str | None  # the search index key the pages need, when the published index is not it
+
+
+def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], writer: "StagedWriter | InPlaceWriter",
+                  previous: Records | None, *, content_key: str, views: dict, changed: set | None = None,
+                  index_now: bool = True, timings: dict[str, float] | None = None,
+                  jobs: int | None = None) -> Written:
+    """Every planned page, document and static file through `writer`, reusing what `previous`
+    (the last build's records) shows unchanged.
+
+    `changed`: the dependency keys an edit changed (generator.render.reader.changed_keys);
+    a published page that read none of them is not even gathered. None (a whole build):
+    every page is gathered and fingerprinted. `index_now`: run Pagefind over the staged
+    site now; otherwise the key of the index the pages need is returned in `search_due`
+    (the preview indexes in the background).
+    """
+    from generator.render import LazyDocument, context_fingerprint, documents, page_plans, site_reader, static_files
+    from generator.render.reader import KeyValues, recording
+
+    timings = timings if timings is not None else {}
+    clock = time.perf_counter
+    previous = previous or {}
+    key, env = renderer
+    records: Records = {}
+    mark = clock()
+    reader = site_reader(site, config, content_key, views)
+    plans = page_plans(reader, site, config)
+    _forget_other_views(views, site)
+    values = KeyValues(site, lambda article_id: reader.article(article_id)["_fp"])
+    timings["plan"] = clock() - mark
+    mark = clock()
+    todo, gathered, reused = [], [], 0
+    for plan in plans:
+        old = previous.get(plan.path)
+        if changed is not None and old is not None and changed.isdisjoint(old.keys):
+            records[plan.path] = old  # it read nothing the edit changed: not even gathered
+            continue
+        with recording() as keys:
+            spec = plan.spec()
+        fingerprint = context_fingerprint(key, spec.template, spec.context)
+        if (old and old.fingerprint == fingerprint and old.deps == values.digest(old.keys)
+                and writer.keep(spec.path)):
+            records[spec.path] = old
+            reused += 1
+            continue
+        todo.append(spec)
+        gathered.append((fingerprint, keys))
+    timings["fingerprint"] = clock() - mark
+    mark = clock()
+    for spec, (fingerprint, keys), (digest, read) in zip(todo, gathered, render_pages(todo, writer, env, jobs)):
+        keys = frozenset(keys.union(read))
+        records[spec.path] = Record(fingerprint, digest, keys, values.digest(keys))
+    timings["render"] = clock() - mark
+    mark = clock()
+    count = len(todo)
+    for planned in documents(site, config, content_key):
+        old = previous.get(planned.path)
+        if changed is not None and old is not None and changed.isdisjoint(old.keys):
+            records[planned.path] = old  # read nothing the edit changed
+            continue
+        with recording() as keys:
+            document = planned.prepare()
+        keys = frozenset(keys)
+        if isinstance(document, LazyDocument):  # a feed or sitemap: made only when what it lists changed
+            records[document.path] = Record(document.fingerprint, "", keys)
+            if old and old.fingerprint == document.fingerprint and writer.keep(document.path):
+                continue
+            data = document.produce()
+        else:
+            records[document.path] = Record("", "", keys)
+            data = document.data
+        count += writer.put_unless_same(document.path, data)
+    for rel, path in static_files(config):
+        old = previous.get(f"static/{rel}")
+        if changed is not None and old is not None:  # static files change only through a whole build
+            records[f"static/{rel}"] = old
+            continue
+        records[f"static/{rel}"] = Record("", "")
+        count += writer.put_unless_same(f"static/{rel}", _read(path))
+    for path in sorted(set(previous) - set(records)):
+        writer.remove(path)
+    timings["feeds"] = clock() - mark
+    search_due = None
+    if config.search:
+        mark = clock()
+        needed = index_key(((plan.path, records[plan.path].digest) for plan in plans), config.language)
+        if reusable_index(config.output_dir, needed) is not None:
+            writer.keep_folder(INDEX_FOLDER)
+        elif index_now:
+            staged, folder = writer.lend_folder(INDEX_FOLDER)
+            index_site(staged, config.language, folder)
+            writer.put_text(f"{INDEX_FOLDER}/{KEY_FILE}", needed)
+        else:
+            search_due = needed
+        if index_now:
+            timings["search"] = clock() - mark  # an update's index follows in the background, untimed here
+    return Written(count, reused, records, search_due)
+
+
+def _forget_other_views(views: dict, site: Site) -> None:
+    """Keep only this site's article views in the long-lived view cache."""
+    for article_id in [i for i in views if i not in site.by_id]:
+        del views[article_id]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,51 @@
+"""The one fork pool: processing files and rendering pages both spread work over the cores
+with it.
+
+Forked workers inherit what the job shares (the pipeline, the planned pages, the Jinja
+environment) from this process, so nothing large is pickled per item: only the items
+go out and the results come back, chunk by chunk, in order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# The job of the pool being run: (function, shared), inherited by the forked workers.
+_JOB: tuple[Callable[..., Any], Any] | None = None
+
+
+def worker_count(items: int, per_worker: int, jobs: int | None) -> int:
+    """How many processes `items` deserve: one per `per_worker` items, at most `jobs` (default:
+    the cores); below two there is nothing to gain from forking."""
+    return min(jobs or os.cpu_count() or 1, max(1, items // per_worker))
+
+
+def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], shared: Any, *, workers: int,
+             chunk: int, progress: Callable[[Iterable, int], Iterable] | None = None) -> list[Result]:
+    """`[function(item, shared) for item in items]`, over `workers` forked processes when more
+    than one; `progress(iterable, total)` wraps the chunks (or the items) as they complete."""
+    global _JOB
+    if workers <= 1:
+        return [function(item, shared) for item in _with_progress(items, len(items), progress)]
+    _JOB = (function, shared)
+    try:
+        chunks = [items[n:n + chunk] for n in range(0, len(items), chunk)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done: Iterator[list[Result]] = pool.imap(_run_chunk, chunks)
+            return [result for part in _with_progress(done, len(chunks), progress) for result in part]
+    finally:
+        _JOB = None
+
+
+def _run_chunk(items: Sequence[Any]) -> list[Any]:
+    assert _JOB is not None, "fork_map's job is set before the pool forks"
+    function, shared = _JOB
+    return [function(item, shared) for item in items]
+
+
+def _with_progress(iterable: Iterable, total: int, progress) -> Iterable:
+    return progress(iterable, total) if progress else iterable

@@ -1,0 +1,272 @@
+"""What a page may read of the site, and the record of what each page read.
+
+Pages never see the `Site` itself: the data a page is planned with (its context) and
+whatever its template asks for on top (`site_data` in every template) come through a
+`SiteReader`, which notes a dependency key for everything it hands out. A page's keys,
+recorded while it was gathered and rendered, are its dependencies: the one declaration
+that incremental builds derive their work from.
+
+Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
+
+    ("a", id)          the article's view (its content, address, region and topics)
+    ("n", id)          the ids of its newer and older neighbour in the site's order
+    ("r", id)          the ids of its related articles
+    ("t", kind, slug)  a listing: its name and its article ids in order (kinds: region,
+                       topic, subject, month, and "home" and "other" for the two plain ones)
+    ("T", kind)        the terms of a kind: their slugs, names and counts, in order
+    ("u", id)          the article's address and date (all the sitemap shows of it)
+
+An edit of some articles changes the values of a few keys (`changed_keys`); the pages
+that read one of them are the pages to look at again, whatever their templates show.
+"""
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+from generator.model import Page, Site, Term
+
+Key = tuple
+
+_recording: list[set[Key]] = []  # the keys of the page being gathered or rendered (innermost last)
+
+
+@contextmanager
+def recording(into: set[Key] | None = None) -> Iterator[set[Key]]:
+    """Collect the keys every reader hands out inside the block."""
+    keys = into if into is not None else set()
+    _recording.append(keys)
+    try:
+        yield keys
+    finally:
+        _recording.pop()
+
+
+def note(key: Key) -> None:
+    if _recording:
+        _recording[-1].add(key)
+
+
+def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
+    """`make`, run once; every call (the first included) notes the keys that first run read,
+    so two outputs sharing one computation (a listing's RSS and Atom feeds) both depend on it."""
+    memo: list = []
+
+    def call() -> Any:
+        if not memo:
+            with recording() as keys:
+                memo.append((make(), frozenset(keys)))
+        value, keys = memo[0]
+        for key in keys:
+            note(key)
+        return value
+    return call
+
+
+LISTING_KINDS = ("region", "topic", "subject", "month")
+
+
+class SiteReader:
+    """The site as pages read it: article views (dicts made safe for templates) and listings
+    (`TermData`), each access noted as a dependency of the page being made."""
+
+    def __init__(self, site: Site, views: Any, term_url: Any) -> None:
+        self._site, self._views, self._term_url = site, views, term_url
+        self._terms = {(t.kind, t.slug): t for t in site.regions + site.topics + site.months + site.subjects}
+        for kind, pages in (("home", site.index_pages), ("other", site.other_pages)):
+            self._terms[(kind, "")] = Term(kind, "", "", tuple(i for page in pages for i in page.article_ids), pages)
+        self._position: dict[str, int] | None = None
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        """The view of one article."""
+        note(("a", article_id))
+        return self._views[article_id]
+
+    def neighbours(self, article_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The views of the newer and the older article next to it in the site's order."""
+        note(("n", article_id))
+        newer, older = neighbour_ids(self._site, self._positions(), article_id)
+        return (self.article(newer) if newer else None), (self.article(older) if older else None)
+
+    def related(self, article_id: str) -> list[dict[str, Any]]:
+        note(("r", article_id))
+        return [self.article(i) for i in self._site.related.get(article_id, ())]
+
+    def latest(self, count: int = 5) -> list[dict[str, Any]]:
+        """The newest articles of the home listing (for a sidebar or a footer)."""
+        return self.term("home", "").articles[:count]
+
+    # -- listings ------------------------------------------------------------------------------
+
+    def term(self, kind: str, slug: str) -> "TermData | None":
+        """One listing (a region, topic, subject or month; "home"/"other" with slug ""), or None."""
+        note(("t", kind, slug))
+        term = self._terms.get((kind, slug))
+        return TermData(self, term) if term is not None else None
+
+    def terms(self, kind: str) -> list["TermData"]:
+        """Every term of a kind, in the site's order (regions by count, subjects in the library's)."""
+        note(("T", kind))
+        return [TermData(self, term, noted=False) for term in _terms_of(self._site, kind)]
+
+    def page(self, kind: str, slug: str, number: int) -> Page:
+        """Page `number` of a listing (its slice of ids and the page count)."""
+        note(("t", kind, slug))
+        return self._terms[(kind, slug)].pages[number - 1]
+
+    def term_url(self, kind: str, slug: str) -> str | None:
+        return self._term_url(kind, slug)
+
+    def _positions(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {a.id: n for n, a in enumerate(self._site.articles)}
+        return self._position
+
+
+class TermData:
+    """A listing as templates see it: `name`, `slug`, `kind`, `url`, `count`, `articles`
+    (views, newest first), `newest`. Reading anything of it depends on the listing."""
+
+    def __init__(self, reader: SiteReader, term: Term, noted: bool = True) -> None:
+        self._reader, self._term, self._noted = reader, term, noted
+        self.kind, self.slug, self.name = term.kind, term.slug, term.name
+
+    def _read(self) -> Term:
+        if not self._noted:
+            note(("t", self.kind, self.slug))
+        return self._term
+
+    @property
+    def count(self) -> int:
+        return len(self._read().article_ids)
+
+    @property
+    def url(self) -> str | None:
+        return self._reader.term_url(self.kind, self.slug)
+
+    @property
+    def articles(self) -> list[dict[str, Any]]:
+        return [self._reader.article(i) for i in self._read().article_ids]
+
+    @property
+    def newest(self) -> dict[str, Any] | None:
+        ids = self._read().article_ids
+        return self._reader.article(ids[0]) if ids else None
+
+    @property
+    def newest_id(self) -> str | None:
+        ids = self._read().article_ids
+        return ids[0] if ids else None
+
+    @property
+    def pages(self) -> int:
+        return len(self._read().pages)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return self._read().article_ids
+
+    @property
+    def url_path(self) -> str:
+        return self._term.url_path
+
+
+def _terms_of(site: Site, kind: str) -> tuple[Term, ...]:
+    return {"region": site.regions, "topic": site.topics, "subject": site.subjects, "month": site.months}.get(kind, ())
+
+
+def neighbour_ids(site: Site, position: dict[str, int], article_id: str) -> tuple[str | None, str | None]:
+    n = position.get(article_id)
+    if n is None:
+        return None, None
+    order = site.articles
+    return (order[n - 1].id if n > 0 else None), (order[n + 1].id if n + 1 < len(order) else None)
+
+
+# ---------------------------------------------------------------------------
+# Values of keys, and the keys an edit changes
+# ---------------------------------------------------------------------------
+
+
+class KeyValues:
+    """Each key's value on one site, as a short digest, computed once per key."""
+
+    def __init__(self, site: Site, view_fingerprint: Any) -> None:
+        self._site, self._view_fingerprint = site, view_fingerprint
+        self._reader = SiteReader(site, {}, lambda kind, slug: None)
+        self._digests: dict[Key, str] = {}
+
+    def digest(self, keys: Iterable[Key]) -> str:
+        """One digest of the values of `keys` (in sorted order)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for key in sorted(keys):
+            value = self._digests.get(key)
+            if value is None:
+                value = self._digests[key] = _short(repr(self.value(key)))
+            digest.update(value.encode())
+        return digest.hexdigest()
+
+    def value(self, key: Key) -> object:
+        site, kind = self._site, key[0]
+        if kind == "a":
+            return self._view_fingerprint(key[1]) if key[1] in site.by_id else None
+        if kind == "n":
+            return neighbour_ids(site, self._reader._positions(), key[1])
+        if kind == "r":
+            return site.related.get(key[1], ())
+        if kind == "t":
+            term = self._reader._terms.get((key[1], key[2]))
+            return (term.name, term.article_ids) if term is not None else None
+        if kind == "T":
+            return tuple((t.slug, t.name, len(t.article_ids)) for t in _terms_of(site, key[1]))
+        if kind == "u":
+            return address(site.by_id.get(key[1]))
+        raise ValueError(f"unknown dependency key {key!r}")
+
+
+def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
+    """The keys whose value differs between two indexed sites, given the ids of the articles
+    added, removed or changed (`index.changed_ids`).
+
+    Only keys that can change are compared: an article's view, its neighbours' (in either
+    order), the related lists of the articles within reach of it (`index.neighbourhood`),
+    and the listings, which are few.
+    """
+    from generator.index import neighbourhood
+
+    keys: set[Key] = {("a", i) for i in changed}
+    keys.update(("u", i) for i in changed if address(old.by_id.get(i)) != address(new.by_id.get(i)))
+    positions = [{a.id: n for n, a in enumerate(site.articles)} for site in (old, new)]
+    near: set[str] = set(changed)
+    for site, position in zip((old, new), positions):
+        for i in changed:
+            near.update(x for x in neighbour_ids(site, position, i) if x)
+    keys.update(("n", i) for i in near
+                if neighbour_ids(old, positions[0], i) != neighbour_ids(new, positions[1], i))
+    for i in neighbourhood(old, changed) | neighbourhood(new, changed) | changed:
+        if old.related.get(i, ()) != new.related.get(i, ()):
+            keys.add(("r", i))
+    old_reader, new_reader = SiteReader(old, {}, None), SiteReader(new, {}, None)
+    for key in set(old_reader._terms) | set(new_reader._terms):
+        before, after = old_reader._terms.get(key), new_reader._terms.get(key)
+        if before is None or after is None or before.name != after.name or before.article_ids != after.article_ids:
+            keys.add(("t", *key))
+    for kind in LISTING_KINDS:
+        if [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(old, kind)] != \
+                [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(new, kind)]:
+            keys.add(("T", kind))
+    return keys
+
+
+def _short(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def address(article: Any) -> tuple | None:
+    """What the sitemap shows of an article: its URL path and its date."""
+    if article is None:
+        return None
+    return article.url_path, (article.updated or article.published) if article.published else None
