@@ -9,8 +9,8 @@ is rebuilt in full.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +18,36 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.write import remove_file, save_atomically
 
-MANIFEST_FORMAT = 2  # 2: pages record what they read (generator.build.outputs.Record)
+MANIFEST_FORMAT = 3  # 3: the page records follow the header as a second pickle, read when needed
 
 
-@dataclass(slots=True)
 class Manifest:
-    inputs: str
-    output_id: tuple[int, int]
-    pages: dict[str, Any] = field(default_factory=dict)  # path -> generator.build.outputs.Record
-    summary: dict[str, Any] = field(default_factory=dict)  # articles, pages, skipped
-    diagnostics: tuple[Diagnostic, ...] = ()
+    """The inputs key and output folder of the last build, its summary and diagnostics, and
+    `pages`: each output's record (generator.build.outputs.Record).
+
+    The page records (what every page read of the site) are most of the file; a no-change
+    rebuild needs only the header, so the records are unpickled on first use."""
+
+    __slots__ = ("inputs", "output_id", "summary", "diagnostics", "_pages", "_packed")
+
+    def __init__(self, inputs: str, output_id: tuple[int, int], pages: dict[str, Any] | None = None,
+                 summary: dict[str, Any] | None = None, diagnostics: tuple[Diagnostic, ...] = (), *,
+                 packed: bytes | None = None) -> None:
+        self.inputs, self.output_id = inputs, output_id
+        self.summary = summary if summary is not None else {}
+        self.diagnostics = diagnostics
+        self._pages, self._packed = pages, packed
+
+    @property
+    def pages(self) -> dict[str, Any]:
+        if self._pages is None:
+            packed, self._packed = self._packed, None
+            self._pages = pickle.loads(packed) if packed else {}
+        return self._pages
+
+    @pages.setter
+    def pages(self, records: dict[str, Any]) -> None:
+        self._pages, self._packed = records, None
 
     def describes(self, output: Path) -> bool:
         return output_identity(output) == self.output_id
@@ -40,18 +60,23 @@ def manifest_path(config: SiteConfig) -> Path:
 
 def load_manifest(config: SiteConfig) -> Manifest | None:
     try:
-        with manifest_path(config).open("rb") as handle:
-            stored = pickle.load(handle)
-        if stored.get("format") == MANIFEST_FORMAT and isinstance(stored.get("manifest"), Manifest):
-            return stored["manifest"]
+        data = manifest_path(config).read_bytes()
+        handle = io.BytesIO(data)
+        header = pickle.load(handle)
+        if header.get("format") == MANIFEST_FORMAT:
+            return Manifest(header["inputs"], header["output_id"], None, header["summary"], header["diagnostics"],
+                            packed=data[handle.tell():])
     except Exception:  # noqa: BLE001 - no usable manifest means a full build, never an error
         pass
     return None
 
 
 def save_manifest(config: SiteConfig, manifest: Manifest) -> None:
-    save_atomically(manifest_path(config), pickle.dumps({"format": MANIFEST_FORMAT, "manifest": manifest},
-                                                        protocol=pickle.HIGHEST_PROTOCOL))
+    header = {"format": MANIFEST_FORMAT, "inputs": manifest.inputs, "output_id": manifest.output_id,
+              "summary": manifest.summary, "diagnostics": manifest.diagnostics}
+    packed = manifest._packed if manifest._pages is None and manifest._packed is not None else \
+        pickle.dumps(manifest.pages, protocol=pickle.HIGHEST_PROTOCOL)
+    save_atomically(manifest_path(config), pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + packed)
 
 
 def forget_manifest(config: SiteConfig) -> None:

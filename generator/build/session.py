@@ -104,9 +104,10 @@ class Builder:
         if not source.is_dir():
             diagnostics.append(error(source, "source folder does not exist"))
             return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
-        files, problems = discover(source)
+        site_inputs = SiteInputs.of(config)  # what the site reads, defined once
+        files, problems = discover(site_inputs.source)
         diagnostics += problems
-        inputs_now = InputsKey.of(config, files, SiteInputs.of(config))
+        inputs_now = InputsKey.of(config, files, site_inputs)
         inputs = inputs_now.key
         previous = self._previous_manifest()
         if previous is not None and previous.inputs == inputs:

@@ -262,8 +262,8 @@ def _term_plans(site: Site, reader: SiteReader, common, links: Links) -> list[Pa
         nav = {"region": "regions", "topic": "topics", "subject": "topics", "month": "archives"}[term.kind]
         heading = {"topic": f"主题：{term.name}", "subject": f"主题分类：{term.name}"}.get(term.kind, term.name)
         pages += listing_plans(reader, term.pages, (term.kind, term.slug), term.url_path,
-                               {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds,
-                                "term": _term_view(term, links)}, links, heading=heading)
+                               {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds},
+                               links, heading=heading)
     return pages
 
 
@@ -271,11 +271,13 @@ def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[st
                   common: dict[str, Any], links: Links, *, heading: str | None) -> list[PagePlan]:
     """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/.
 
-    `listing` is the (kind, slug) the reader knows it by; the page count, the term's name
-    and count in `common` come from the same listing, so its key covers them."""
+    `listing` is the (kind, slug) the reader knows it by. A term's page shows the term (its
+    name and count: read through the reader, so every page of it depends on the whole
+    term); the home and "other" pages show only their slice."""
     def context(number: int, rel: str) -> dict[str, Any]:
         page = reader.page(*listing, number)
-        return {"term": None, "term_feeds": [], **common,
+        term = reader.term(*listing) if listing[0] not in ("home", "other") else None
+        return {"term": _term_view(term, links) if term else None, "term_feeds": [], **common,
                 "articles": [reader.article(i) for i in page.article_ids], "page": page, "heading": heading,
                 "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
                 "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,

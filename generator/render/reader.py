@@ -13,6 +13,7 @@ Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
     ("r", id)          the ids of its related articles
     ("t", kind, slug)  a listing: its name and its article ids in order (kinds: region,
                        topic, subject, month, and "home" and "other" for the two plain ones)
+    ("p", kind, slug, n)  page n of a listing: its number, the page count and its ids
     ("T", kind)        the terms of a kind: their slugs, names and counts, in order
     ("u", id)          the article's address and date (all the sitemap shows of it)
 
@@ -43,9 +44,14 @@ def recording(into: set[Key] | None = None) -> Iterator[set[Key]]:
         _recording.pop()
 
 
+_interned: dict[Key, Key] = {}
+
+
 def note(key: Key) -> None:
     if _recording:
-        _recording[-1].add(key)
+        # One tuple per key, however many pages read it: records and the saved manifest
+        # share it (pickle writes it once) instead of holding thousands of equal copies.
+        _recording[-1].add(_interned.setdefault(key, key))
 
 
 def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
@@ -113,8 +119,9 @@ class SiteReader:
         return [TermData(self, term, noted=False) for term in _terms_of(self._site, kind)]
 
     def page(self, kind: str, slug: str, number: int) -> Page:
-        """Page `number` of a listing (its slice of ids and the page count)."""
-        note(("t", kind, slug))
+        """Page `number` of a listing (its slice of ids and the page count): a page that shows
+        only its slice does not depend on the rest of the listing."""
+        note(("p", kind, slug, number))
         return self._terms[(kind, slug)].pages[number - 1]
 
     def term_url(self, kind: str, slug: str) -> str | None:
@@ -220,6 +227,9 @@ class KeyValues:
         if kind == "t":
             term = self._reader._terms.get((key[1], key[2]))
             return (term.name, term.article_ids) if term is not None else None
+        if kind == "p":
+            term = self._reader._terms.get((key[1], key[2]))
+            return term.pages[key[3] - 1] if term is not None and key[3] <= len(term.pages) else None
         if kind == "T":
             return tuple((t.slug, t.name, len(t.article_ids)) for t in _terms_of(site, key[1]))
         if kind == "u":
@@ -254,6 +264,9 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
         before, after = old_reader._terms.get(key), new_reader._terms.get(key)
         if before is None or after is None or before.name != after.name or before.article_ids != after.article_ids:
             keys.add(("t", *key))
+            old_pages, new_pages = (before.pages if before else ()), (after.pages if after else ())
+            keys.update(("p", *key, n + 1) for n in range(max(len(old_pages), len(new_pages)))
+                        if n >= len(old_pages) or n >= len(new_pages) or old_pages[n] != new_pages[n])
     for kind in LISTING_KINDS:
         if [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(old, kind)] != \
                 [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(new, kind)]:
