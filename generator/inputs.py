@@ -81,12 +81,6 @@ def settings_files(config: SiteConfig) -> tuple[Path, ...]:
     return (root / "site.toml", *(root / rel for rel in (config.rules, config.taxonomy) if rel))
 
 
-def theme_dirs(config: SiteConfig) -> tuple[Path, Path]:
-    """The theme's own folder and the site folder."""
-    inputs = SiteInputs.of(config)
-    return inputs.theme, inputs.root
-
-
 def changed_articles(paths: Iterable[Path], source: Path, known: Container[PurePosixPath]) -> dict[PurePosixPath, Path] | None:
     """The article files among `paths` that discovery would read (present now or gone),
     as {display path: path}; None when a path cannot be placed without discovering again

@@ -53,7 +53,39 @@ class OutputLock:
             os.close(fd)  # closing the only descriptor drops the lock
 
 
-class StagedWriter:
+class _Writer:
+    """What both writers share: `put` writes a path once, `put_text`, and `put_unless_same`,
+    which leaves a published file alone when it already holds the bytes (`keep`)."""
+
+    output: Path
+    _put: set[PurePosixPath]
+
+    def _first_put(self, rel: str) -> PurePosixPath:
+        path = _checked(rel)
+        if path in self._put:
+            raise WriteError(f"two outputs want the same path: {rel}")
+        self._put.add(path)
+        return path
+
+    def put(self, rel: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def keep(self, rel: str) -> bool:
+        raise NotImplementedError
+
+    def put_text(self, rel: str, text: str) -> None:
+        self.put(rel, text.encode("utf-8"))
+
+    def put_unless_same(self, rel: str, data: bytes) -> bool:
+        """`put`, unless the published file holds exactly `data` and is kept (deploy tools that
+        sync by mtime then skip it); whether anything was written."""
+        if holds(self.output / rel, data) and self.keep(rel):
+            return False
+        self.put(rel, data)
+        return True
+
+
+class StagedWriter(_Writer):
     """Collects files in a staging folder beside `output`; `commit()` swaps it in.
 
     `output/` holds the last good site at every instant, even under `kill -9`:
@@ -137,18 +169,12 @@ class StagedWriter:
 
     def put(self, rel: str, data: bytes) -> None:
         """`data` as the new site's file `rel` (claimed now unless it was claimed before)."""
-        path = _checked(rel)
-        if path in self._put:
-            raise WriteError(f"two outputs want the same path: {rel}")
-        self._put.add(path)
+        path = self._first_put(rel)
         target = self._claimed.get(path) or self._target(rel)
         try:
             target.write_bytes(data)
         except OSError as exc:
             raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
-
-    def put_text(self, rel: str, text: str) -> None:
-        self.put(rel, text.encode("utf-8"))
 
     def keep(self, rel: str) -> bool:
         """Carry the published `rel` over unchanged (a hard link: same inode and mtime, no bytes
@@ -160,14 +186,6 @@ class StagedWriter:
         except OSError:
             return False
         del self._claimed[path]  # a later put must never write through the link into the published file
-        return True
-
-    def put_unless_same(self, rel: str, data: bytes) -> bool:
-        """`put`, unless the published file holds exactly `data` and is kept (deploy tools that
-        sync by mtime then skip it); whether anything was written."""
-        if holds(self.output / rel, data) and self.keep(rel):
-            return False
-        self.put(rel, data)
         return True
 
     def remove(self, rel: str) -> None:
@@ -270,7 +288,7 @@ class StagedWriter:
             self._lock.release()
 
 
-class InPlaceWriter:
+class InPlaceWriter(_Writer):
     """Updates the published site file by file: the preview server's rebuild after one edit.
 
     Rebuilding the staging folder costs time in proportion to the whole site (every
@@ -311,10 +329,7 @@ class InPlaceWriter:
 
     def put(self, rel: str, data: bytes) -> None:
         """`data` as the new `rel`, in place at `commit()`."""
-        path = _checked(rel)
-        if path in self._put:
-            raise WriteError(f"two outputs want the same path: {rel}")
-        self._put.add(path)
+        path = self._first_put(rel)
         temporary = self._pending.get(path) or self._reserve(rel)
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
@@ -326,16 +341,6 @@ class InPlaceWriter:
     def keep(self, rel: str) -> bool:
         """The published `rel` stays as it is; False when there is none to keep."""
         return (self.output / rel).is_file()
-
-    def put_unless_same(self, rel: str, data: bytes) -> bool:
-        """`put`, unless the published file already holds exactly `data`; whether anything was written."""
-        if holds(self.output / rel, data):
-            return False
-        self.put(rel, data)
-        return True
-
-    def put_text(self, rel: str, text: str) -> None:
-        self.put(rel, text.encode("utf-8"))
 
     def keep_folder(self, rel: str) -> None:
         """The published folder `rel` stays as it is."""
@@ -487,7 +492,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _remove_all(folders: list[Path]) -> None:
     for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_folder(folder)
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator.build.render_pages import render_pages
 from generator.config import SiteConfig
 from generator.model import Site
 from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, reusable_index
@@ -56,6 +55,8 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     site now; otherwise the key of the index the pages need is returned in `search_due`
     (the preview indexes in the background).
     """
+    # Imported here, not at the top: a no-change rebuild (which imports this module) needs no renderer.
+    from generator.build.render_pages import render_pages
     from generator.render import LazyDocument, context_fingerprint, documents, page_plans, site_reader, static_files
     from generator.render.reader import KeyValues, recording
 
@@ -67,14 +68,15 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     mark = clock()
     reader = site_reader(site, config, content_key, views)
     plans = page_plans(reader, site, config)
-    _forget_other_views(views, site)
+    if changed is None:
+        _forget_other_views(views, site)  # once per whole build, not on every preview update
     values = KeyValues(site, lambda article_id: reader.article(article_id)["_fp"])
     timings["plan"] = clock() - mark
     mark = clock()
     todo, gathered, reused = [], [], 0
     for plan in plans:
         old = previous.get(plan.path)
-        if changed is not None and old is not None and changed.isdisjoint(old.keys):
+        if _unaffected(old, changed):
             records[plan.path] = old  # it read nothing the edit changed: not even gathered
             continue
         with recording() as keys:
@@ -97,8 +99,8 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     count = len(todo)
     for planned in documents(site, config, content_key):
         old = previous.get(planned.path)
-        if changed is not None and old is not None and changed.isdisjoint(old.keys):
-            records[planned.path] = old  # read nothing the edit changed
+        if _unaffected(old, changed):
+            records[planned.path] = old
             continue
         with recording() as keys:
             document = planned.prepare()
@@ -137,6 +139,11 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         if index_now:
             timings["search"] = clock() - mark  # an update's index follows in the background, untimed here
     return Written(count, reused, records, search_due)
+
+
+def _unaffected(old: Record | None, changed: set | None) -> bool:
+    """An update's output that was published and read none of the keys the edit changed."""
+    return changed is not None and old is not None and changed.isdisjoint(old.keys)
 
 
 def _forget_other_views(views: dict, site: Site) -> None:

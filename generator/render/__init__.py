@@ -64,7 +64,7 @@ class DocumentPlan(NamedTuple):
 def template_key(config: SiteConfig) -> str:
     """What every page's bytes depend on besides its context: the templates and the render code."""
     inputs = SiteInputs.of(config)
-    return f"{code_version()}-{files_key([inputs.templates[1], inputs.templates[0]])}"
+    return f"{code_version()}-{files_key(list(reversed(inputs.templates)))}"  # theme's, then the site's (the key's order)
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:

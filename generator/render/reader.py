@@ -73,16 +73,48 @@ def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
 LISTING_KINDS = ("region", "topic", "subject", "month")
 
 
+class SiteIndex:
+    """Every listing of a site by (kind, slug), the home and "other" listings included, and
+    each article's position in the site's order: made once per site (`index_of`) and shared
+    by its reader, its key values and the comparison with the next site."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.listings = {(t.kind, t.slug): t for t in site.regions + site.topics + site.months + site.subjects}
+        for kind, pages in (("home", site.index_pages), ("other", site.other_pages)):
+            self.listings[(kind, "")] = Term(kind, "", "", tuple(i for page in pages for i in page.article_ids), pages)
+        self._positions: dict[str, int] | None = None
+
+    def neighbours(self, article_id: str) -> tuple[str | None, str | None]:
+        """The ids of the newer and the older article next to it in the site's order."""
+        if self._positions is None:
+            self._positions = {a.id: n for n, a in enumerate(self.site.articles)}
+        n = self._positions.get(article_id)
+        if n is None:
+            return None, None
+        order = self.site.articles
+        return (order[n - 1].id if n > 0 else None), (order[n + 1].id if n + 1 < len(order) else None)
+
+
+_indexes: dict[int, SiteIndex] = {}  # by id(site); the two newest, the preview's old and new site
+
+
+def index_of(site: Site) -> SiteIndex:
+    index = _indexes.get(id(site))
+    if index is None or index.site is not site:
+        if len(_indexes) >= 2:
+            _indexes.pop(next(iter(_indexes)))
+        index = _indexes[id(site)] = SiteIndex(site)
+    return index
+
+
 class SiteReader:
     """The site as pages read it: article views (dicts made safe for templates) and listings
     (`TermData`), each access noted as a dependency of the page being made."""
 
     def __init__(self, site: Site, views: Any, term_url: Any) -> None:
         self._site, self._views, self._term_url = site, views, term_url
-        self._terms = {(t.kind, t.slug): t for t in site.regions + site.topics + site.months + site.subjects}
-        for kind, pages in (("home", site.index_pages), ("other", site.other_pages)):
-            self._terms[(kind, "")] = Term(kind, "", "", tuple(i for page in pages for i in page.article_ids), pages)
-        self._position: dict[str, int] | None = None
+        self._index = index_of(site)
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -94,7 +126,7 @@ class SiteReader:
     def neighbours(self, article_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The views of the newer and the older article next to it in the site's order."""
         note(("n", article_id))
-        newer, older = neighbour_ids(self._site, self._positions(), article_id)
+        newer, older = self._index.neighbours(article_id)
         return (self.article(newer) if newer else None), (self.article(older) if older else None)
 
     def related(self, article_id: str) -> list[dict[str, Any]]:
@@ -110,7 +142,7 @@ class SiteReader:
     def term(self, kind: str, slug: str) -> "TermData | None":
         """One listing (a region, topic, subject or month; "home"/"other" with slug ""), or None."""
         note(("t", kind, slug))
-        term = self._terms.get((kind, slug))
+        term = self._index.listings.get((kind, slug))
         return TermData(self, term) if term is not None else None
 
     def terms(self, kind: str) -> list["TermData"]:
@@ -122,15 +154,10 @@ class SiteReader:
         """Page `number` of a listing (its slice of ids and the page count): a page that shows
         only its slice does not depend on the rest of the listing."""
         note(("p", kind, slug, number))
-        return self._terms[(kind, slug)].pages[number - 1]
+        return self._index.listings[(kind, slug)].pages[number - 1]
 
     def term_url(self, kind: str, slug: str) -> str | None:
         return self._term_url(kind, slug)
-
-    def _positions(self) -> dict[str, int]:
-        if self._position is None:
-            self._position = {a.id: n for n, a in enumerate(self._site.articles)}
-        return self._position
 
 
 class TermData:
@@ -185,14 +212,6 @@ def _terms_of(site: Site, kind: str) -> tuple[Term, ...]:
     return {"region": site.regions, "topic": site.topics, "subject": site.subjects, "month": site.months}.get(kind, ())
 
 
-def neighbour_ids(site: Site, position: dict[str, int], article_id: str) -> tuple[str | None, str | None]:
-    n = position.get(article_id)
-    if n is None:
-        return None, None
-    order = site.articles
-    return (order[n - 1].id if n > 0 else None), (order[n + 1].id if n + 1 < len(order) else None)
-
-
 # ---------------------------------------------------------------------------
 # Values of keys, and the keys an edit changes
 # ---------------------------------------------------------------------------
@@ -203,7 +222,7 @@ class KeyValues:
 
     def __init__(self, site: Site, view_fingerprint: Any) -> None:
         self._site, self._view_fingerprint = site, view_fingerprint
-        self._reader = SiteReader(site, {}, lambda kind, slug: None)
+        self._index = index_of(site)
         self._digests: dict[Key, str] = {}
 
     def digest(self, keys: Iterable[Key]) -> str:
@@ -221,17 +240,17 @@ class KeyValues:
         if kind == "a":
             return self._view_fingerprint(key[1]) if key[1] in site.by_id else None
         if kind == "n":
-            return neighbour_ids(site, self._reader._positions(), key[1])
+            return self._index.neighbours(key[1])
         if kind == "r":
             return site.related.get(key[1], ())
         if kind == "t":
-            term = self._reader._terms.get((key[1], key[2]))
+            term = self._index.listings.get((key[1], key[2]))
             return (term.name, term.article_ids) if term is not None else None
         if kind == "p":
-            term = self._reader._terms.get((key[1], key[2]))
+            term = self._index.listings.get((key[1], key[2]))
             return term.pages[key[3] - 1] if term is not None and key[3] <= len(term.pages) else None
         if kind == "T":
-            return tuple((t.slug, t.name, len(t.article_ids)) for t in _terms_of(site, key[1]))
+            return _term_counts(site, key[1])
         if kind == "u":
             return address(site.by_id.get(key[1]))
         raise ValueError(f"unknown dependency key {key!r}")
@@ -249,29 +268,29 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
 
     keys: set[Key] = {("a", i) for i in changed}
     keys.update(("u", i) for i in changed if address(old.by_id.get(i)) != address(new.by_id.get(i)))
-    positions = [{a.id: n for n, a in enumerate(site.articles)} for site in (old, new)]
+    before, after = index_of(old), index_of(new)
     near: set[str] = set(changed)
-    for site, position in zip((old, new), positions):
+    for index in (before, after):
         for i in changed:
-            near.update(x for x in neighbour_ids(site, position, i) if x)
-    keys.update(("n", i) for i in near
-                if neighbour_ids(old, positions[0], i) != neighbour_ids(new, positions[1], i))
+            near.update(x for x in index.neighbours(i) if x)
+    keys.update(("n", i) for i in near if before.neighbours(i) != after.neighbours(i))
     for i in neighbourhood(old, changed) | neighbourhood(new, changed) | changed:
         if old.related.get(i, ()) != new.related.get(i, ()):
             keys.add(("r", i))
-    old_reader, new_reader = SiteReader(old, {}, None), SiteReader(new, {}, None)
-    for key in set(old_reader._terms) | set(new_reader._terms):
-        before, after = old_reader._terms.get(key), new_reader._terms.get(key)
-        if before is None or after is None or before.name != after.name or before.article_ids != after.article_ids:
+    for key in set(before.listings) | set(after.listings):
+        was, now = before.listings.get(key), after.listings.get(key)
+        if was is None or now is None or was.name != now.name or was.article_ids != now.article_ids:
             keys.add(("t", *key))
-            old_pages, new_pages = (before.pages if before else ()), (after.pages if after else ())
+            old_pages, new_pages = (was.pages if was else ()), (now.pages if now else ())
             keys.update(("p", *key, n + 1) for n in range(max(len(old_pages), len(new_pages)))
                         if n >= len(old_pages) or n >= len(new_pages) or old_pages[n] != new_pages[n])
-    for kind in LISTING_KINDS:
-        if [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(old, kind)] != \
-                [(t.slug, t.name, len(t.article_ids)) for t in _terms_of(new, kind)]:
-            keys.add(("T", kind))
+    keys.update(("T", kind) for kind in LISTING_KINDS if _term_counts(old, kind) != _term_counts(new, kind))
     return keys
+
+
+def _term_counts(site: Site, kind: str) -> tuple[tuple[str, str, int], ...]:
+    """What a list of the terms of a kind shows: each term's slug, name and count, in order."""
+    return tuple((t.slug, t.name, len(t.article_ids)) for t in _terms_of(site, kind))
 
 
 def _short(text: str) -> str:
