@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from generator.pickled import quick_pickle
 
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str

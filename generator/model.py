@@ -6,7 +6,10 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
+from generator.pickled import quick_pickle
 
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class RawDoc:
     """What a loader read from one file, before any judgement about its content.
@@ -27,6 +30,7 @@ class RawDoc:
     warnings: tuple[str, ...] = ()
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Removal:
     """One piece of junk the cleaner took out, and the rule that did it."""
@@ -36,6 +40,7 @@ class Removal:
     chars: int = 0  # visible characters removed, for `digest check`
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CleanDoc:
     """A RawDoc after cleaning and sanitizing: safe HTML plus the fields lifted out of it."""
@@ -47,6 +52,7 @@ class CleanDoc:
     lifted: Mapping[str, str]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A key figure as written in the article (e.g. 3133万人) with its clause."""
@@ -60,6 +66,7 @@ class Figure:
         return f"{self.value}{self.unit}"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class TopicRef:
     slug: str
@@ -67,6 +74,7 @@ class TopicRef:
     subject: str = ""  # the State Council library subject this focus topic is filed under
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class SubjectRef:
     """A State Council library subject (一级主题) with the article's best sub-subject (二级主题)."""
@@ -76,12 +84,14 @@ class SubjectRef:
     sub: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class RegionRef:
     slug: str
     name: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     """What every later stage and template sees."""
@@ -127,6 +137,7 @@ class Article:
         return tuple(a + "index.html" if a.endswith("/") else a for a in self.aliases)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Page:
     """One slice of a paginated listing."""
@@ -136,6 +147,7 @@ class Page:
     article_ids: tuple[str, ...]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Term:
     """One listing of the site besides the home page: a region, a topic or a month.
@@ -156,6 +168,7 @@ class Term:
         return f"{folder}/{self.slug}/"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Site:
     """All articles, newest first, plus the listings derived from them.

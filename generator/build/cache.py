@@ -20,11 +20,13 @@ from typing import Any
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
 from generator.model import Article
+from generator.pickled import quick_pickle
 from generator.write import save_pickles
 
 CACHE_FORMAT = 1
 
 
+@quick_pickle
 @dataclass(slots=True)
 class Entry:
     """What processing one file gave: its article (or None) and its diagnostics."""
