@@ -40,8 +40,10 @@ class Pipeline:
 def make_pipeline(config: SiteConfig) -> Pipeline:
     """Read the site's rules and taxonomy files (raising RuleError/TaxonomyError with every problem)."""
     from generator.clean.rules import load_rules
+    from generator.enrich.subjects import default_subjects
     from generator.enrich.taxonomy import default_taxonomy, load_taxonomy
 
+    default_subjects()  # made here, once, before the workers fork: not once in every worker (0.14 s each)
     root = Path(config.root)
     rules = load_rules(root / config.rules if config.rules else None)
     taxonomy = load_taxonomy(root / config.taxonomy) if config.taxonomy else default_taxonomy()

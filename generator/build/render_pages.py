@@ -13,19 +13,25 @@ RENDER_CHUNK = 64
 PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than it saves
 
 
-def render_pages(specs: Sequence[Any], writer, env, jobs: int | None = None) -> list[tuple[str, tuple]]:
-    """Render `specs` and put each through `writer`; returns, in order, each page's sha256 and
-    the dependency keys its template read (`site_data`, generator.render.reader)."""
+def render_pages(specs: Sequence[Any], writer, env, jobs: int | None = None, *, template_key: str,
+                 known: Sequence[str | None]) -> list[tuple[str, str, tuple]]:
+    """Render `specs` and put each through `writer`; returns, in order, each page's context
+    fingerprint (`known[i]`, or made here when None: it is the workers' share of the work),
+    its sha256 and the dependency keys its template read (`site_data`, generator.render.reader)."""
     for spec in specs:
         writer.claim(spec.path)
     workers = worker_count(len(specs), PARALLEL_MIN_PAGES, jobs)
-    return fork_map(_render_one, range(len(specs)), (specs, writer, env), workers=workers, chunk=RENDER_CHUNK)
+    return fork_map(_render_one, range(len(specs)), (specs, writer, env, template_key, known),
+                    workers=workers, chunk=RENDER_CHUNK)
 
 
-def _render_one(index: int, job: tuple[Sequence[Any], Any, Any]) -> tuple[str, tuple]:
-    specs, writer, env = job
+def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str, Sequence[str | None]]) -> tuple[str, str, tuple]:
+    from generator.render import context_fingerprint
+
+    specs, writer, env, template_key, known = job
     spec = specs[index]
+    fingerprint = known[index] or context_fingerprint(template_key, spec.template, spec.context)
     with recording() as keys:
         data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
     writer.put(spec.path, data)
-    return hashlib.sha256(data).hexdigest(), tuple(keys)
+    return fingerprint, hashlib.sha256(data).hexdigest(), tuple(keys)
