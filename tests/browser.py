@@ -3,6 +3,8 @@ small static HTTP server that serves a built site under a URL subpath.
 
 - ``require_browser()`` skips the calling test when Chromium or Playwright is missing, but
   fails it when ``CI=true`` (CI must never pass by skipping the browser tests).
+  ``require_axe()`` does the same for axe-core (npm, installed by tests/run.sh into
+  tests/.node/) and returns the path of ``axe.min.js``.
 - ``launch_chromium()`` yields ``(playwright, browser)`` from Playwright's sync API, using
   Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download here);
   ``launch_chromium_async()`` is the same for the async API (for tests that drive many tabs
@@ -26,6 +28,7 @@ from typing import Iterator
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -52,6 +55,18 @@ def require_browser() -> None:
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser test cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_axe() -> Path:
+    """axe.min.js, installed from npm by tests/run.sh into tests/.node/ (git-ignored). Skip
+    when it is missing; under CI=true that is a failure instead, as for the browser."""
+    if AXE_JS.is_file():
+        return AXE_JS
+    reason = (f"{AXE_JS} is missing (tests/run.sh installs it: "
+              "npm install --prefix tests/.node axe-core@<pinned version>)")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"accessibility test cannot run in CI: {reason}", pytrace=False)
     pytest.skip(reason)
 
 
@@ -176,3 +191,14 @@ def serve_site(folder: Path, subpath: str = "/digest/") -> Iterator[ServedSite]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def local_only(route, origin: str, foreign: list[str]) -> None:
+    """A Playwright route handler: requests to the served site (and data:/about:/blob:) go
+    through; anything else is aborted and noted in `foreign` (pages must not reach out)."""
+    url = route.request.url
+    if url.startswith(origin) or url.startswith(("data:", "about:", "blob:")):
+        route.continue_()
+    else:
+        foreign.append(url)
+        route.abort()

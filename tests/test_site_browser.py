@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import launch_chromium, require_browser, serve_site
+from tests.browser import launch_chromium, local_only, require_browser, serve_site
 from tests.conftest import TESTS, build_sample_site
 
 ARTIFACTS = Path(os.environ.get("DIGEST_ARTIFACTS", TESTS.parent / "test-artifacts" / "screenshots"))
@@ -25,18 +25,10 @@ def served(tmp_path_factory):
     with serve_site(output, "/digest/") as site, launch_chromium() as (_, browser):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         foreign: list[str] = []
-        context.route("**/*", lambda route: _local_only(route, site.origin, foreign))
+        context.route("**/*", lambda route: local_only(route, site.origin, foreign))
         yield site, context, foreign
         context.close()
 
-
-def _local_only(route, origin: str, foreign: list[str]) -> None:
-    url = route.request.url
-    if url.startswith(origin) or url.startswith(("data:", "about:", "blob:")):
-        route.continue_()
-    else:
-        foreign.append(url)
-        route.abort()
 
 
 def test_home_article_region_topic_navigation(served):
