@@ -35,7 +35,7 @@ def test_region_topic_and_archive_pages(site):
     output = built(site)
     regions = page(output, "regions/index.html")
     assert [a.text for a in regions.cssselect(".term-list a")] == ["重庆", "广东", "全国"]
-    chart_links = [a.get("href") for a in regions.cssselect("svg a")]
+    chart_links = [a.get("href") for a in regions.cssselect("svg.region-chart a")]
     assert chart_links == ["/digest/regions/chongqing/", "/digest/regions/guangdong/", "/digest/regions/national/"]
     chongqing = page(output, "regions/chongqing/index.html")
     assert chongqing.cssselect("h1")[0].text == "重庆"

@@ -22,6 +22,7 @@ from generator.render.images import link_remote_images
 from generator.render.links import Links
 from generator.render.reader import SiteReader, TermData, note
 from generator.render.safety import json_for_script, xml_safe
+from generator.render.tile_map import region_map_svg
 
 __all__ = ["ArticleViews", "Document", "DocumentPlan", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "site_reader", "context_fingerprint", "documents", "make_environment",
            "static_files", "template_key", "xml_safe"]
@@ -221,7 +222,8 @@ def _regions_page(reader: SiteReader, common: dict[str, Any], links: Links) -> d
     regions = reader.terms("region")
     return {**common, "nav": "regions", "terms": [_term_view(t, links) for t in regions],
             "chart": region_chart_svg(regions, links), "chart_url": links.url("regions/chart.svg"),
-            "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(regions)}
+            "canonical": links.absolute("regions/"), "chart_alt": _chart_alt(regions),
+            "region_map": region_map_svg({t.slug: t.count for t in regions}, {t.slug: t.url for t in regions})}
 
 
 def _topics_page(reader: SiteReader, common: dict[str, Any], links: Links) -> dict[str, Any]:
