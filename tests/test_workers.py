@@ -1,0 +1,33 @@
+"""The one fork pool (generator.build.workers): results in order, the parent's heap handed
+back to the collector afterwards."""
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from generator.build.workers import fork_map, worker_count
+
+
+def _square_plus(item: int, shared: int) -> int:
+    return item * item + shared
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_come_back_in_order(workers: int) -> None:
+    items = list(range(200))
+    assert fork_map(_square_plus, items, 7, workers=workers, chunk=16) == [i * i + 7 for i in items]
+
+
+def test_the_heap_is_unfrozen_after_the_pool_even_when_a_worker_fails() -> None:
+    assert fork_map(_square_plus, [1, 2, 3], 0, workers=2, chunk=1) == [1, 4, 9]
+    assert gc.get_freeze_count() == 0  # frozen objects would never be collected again
+    with pytest.raises(ZeroDivisionError):
+        fork_map(lambda item, shared: 1 // item, [1, 0], None, workers=2, chunk=1)
+    assert gc.get_freeze_count() == 0
+
+
+def test_worker_count_forks_only_when_it_pays() -> None:
+    assert worker_count(100, 128, 2) == 1
+    assert worker_count(1000, 128, 2) == 2
+    assert worker_count(1000, 128, None) >= 1
