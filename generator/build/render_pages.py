@@ -7,6 +7,7 @@ import hashlib
 from typing import Any, Sequence
 
 from generator.build.workers import fork_map, worker_count
+from generator.render import context_fingerprint
 from generator.render.reader import recording
 
 RENDER_CHUNK = 64
@@ -26,8 +27,6 @@ def render_pages(specs: Sequence[Any], writer, env, jobs: int | None = None, *, 
 
 
 def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str, Sequence[str | None]]) -> tuple[str, str, tuple]:
-    from generator.render import context_fingerprint
-
     specs, writer, env, template_key, known = job
     spec = specs[index]
     fingerprint = known[index] or context_fingerprint(template_key, spec.template, spec.context)

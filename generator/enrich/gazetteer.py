@@ -136,13 +136,17 @@ def _read_data(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _provinces_file() -> dict[str, Any]:
+    """provinces.toml, parsed once per process: the gazetteer and `provinces()` share it."""
+    return tomllib.loads(_read_data("provinces.toml"))
+
+
+@lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Load provinces.toml + adcodes.csv and build the automaton (once per process)."""
-    data = tomllib.loads(_read_data("provinces.toml"))
+    data = _provinces_file()
     raw_provinces = data["province"]
-    plist = tuple(
-        Province(p["short"], p["full"], p["slug"], tuple(p.get("abbreviations", ()))) for p in raw_provinces
-    )
+    plist = provinces()
     by_short = {p.short: i for i, p in enumerate(plist)}
     by_adcode = {p["adcode"]: i for i, p in enumerate(raw_provinces)}
     amb = data.get("ambiguous", {})
@@ -263,9 +267,12 @@ _CONTEXT_KINDS = {
 # --------------------------------------------------------------------------- #
 
 
+@lru_cache(maxsize=1)
 def provinces() -> tuple[Province, ...]:
-    """All 34 provincial-level divisions, in adcode order (cached)."""
-    return load_gazetteer().provinces
+    """All 34 provincial-level divisions, in adcode order (cached). Read without building the
+    automaton: the region tile map needs only their names."""
+    return tuple(Province(p["short"], p["full"], p["slug"], tuple(p.get("abbreviations", ())))
+                 for p in _provinces_file()["province"])
 
 
 def province_by_slug(slug: str) -> Province | None:

@@ -1,7 +1,7 @@
 """Where each provincial-level division's square sits on the region tile map.
 
-Read once from two package data files: tile_map.toml (the hand-made grid) and
-provinces.toml (the short names the site shows, 内蒙古 not 内蒙古自治区), so that the
+Read once from tile_map.toml (the hand-made grid), each tile named by the gazetteer's
+list of provinces (the short names the site shows, 内蒙古 not 内蒙古自治区), so that the
 drawing code (render.tile_map) holds no geography and the grid can be corrected by
 editing data.
 """
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from generator.enrich.gazetteer import provinces
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,8 @@ class TileGrid:
 @lru_cache(maxsize=1)
 def tile_grid() -> TileGrid:
     """The grid of tile_map.toml, each tile named as provinces.toml names it."""
-    data = tomllib.loads(_read("tile_map.toml"))
-    names = {p["slug"]: p["short"] for p in tomllib.loads(_read("provinces.toml"))["province"]}
+    data = tomllib.loads(resources.files("generator.data").joinpath("tile_map.toml").read_text(encoding="utf-8"))
+    names = {p.slug: p.short for p in provinces()}
     unknown = sorted(set(data["tiles"]) - set(names))
     if unknown:
         raise ValueError(f"tile_map.toml: no such division in provinces.toml: {', '.join(unknown)}")
@@ -63,7 +65,3 @@ def tile_grid() -> TileGrid:
 def _box(value: dict[str, Any]) -> Box:
     return Box(value["row"], value["column"], value["rows"], value["columns"])
 
-
-def _read(name: str) -> str:
-    """Package data via importlib.resources (works from a wheel too)."""
-    return resources.files("generator.data").joinpath(name).read_text(encoding="utf-8")
