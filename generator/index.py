@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 from generator.diagnostics import Diagnostic, warning
 from generator.enrich.subjects import default_subjects
 from generator.model import Article, Page, Site, Term
+from generator.stories import story_groups, story_links, story_links_since
 
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -39,11 +40,21 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     ordered, problems = _unique_slugs(ordered, previous)
     ordered, alias_problems = _usable_aliases(ordered, previous)
     problems += alias_problems
-    listed = ordered if non_policy == "publish" else [a for a in ordered if a.policy]
-    others = [a for a in ordered if not a.policy] if non_policy == "separate" else []
-    listed_ids = tuple(a.id for a in listed)
     by_id = {a.id: a for a in ordered}
     changed = changed_ids(previous, by_id) if previous is not None else None
+    if changed is not None and len(changed) <= PATCH_LIMIT:
+        links = story_links_since(previous.story_links, by_id, ordered, changed)
+    else:
+        links = story_links(ordered)
+    stories = story_groups(links, by_id)
+    if changed is not None:
+        # An article whose story changed moves in or out of the listings (only a lead is
+        # listed) and shows other "also reported by" lines: it counts as changed.
+        changed |= {i for i in set(stories) | set(previous.stories) if stories.get(i) != previous.stories.get(i)}
+    told = [a for a in ordered if a.id not in stories or stories[a.id][0] == a.id]  # each story once
+    listed = told if non_policy == "publish" else [a for a in told if a.policy]
+    others = [a for a in told if not a.policy] if non_policy == "separate" else []
+    listed_ids = tuple(a.id for a in listed)
     if changed is not None and len(changed) <= PATCH_LIMIT:
         regions, topics, months, subjects = _listings_since(previous, listed, by_id, changed, page_size)
     else:
@@ -51,7 +62,8 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     site = Site(articles=tuple(ordered), by_id=by_id,
                 index_pages=_paginate_again(listed_ids, page_size, previous.index_pages if previous else ()),
                 other_pages=paginate(others, page_size) if others else (),
-                listed=listed_ids, regions=regions, topics=topics, months=months, subjects=subjects)
+                listed=listed_ids, regions=regions, topics=topics, months=months, subjects=subjects,
+                story_links=links, stories=stories)
     if changed is None:
         related = related_articles(listed, regions + topics)
     else:

@@ -125,6 +125,8 @@ class Article:
     warnings: tuple[str, ...] = ()
     subjects: tuple[SubjectRef, ...] = ()  # 1-3, main first
     aliases: tuple[str, ...] = ()  # old site-relative URLs ("articles/old-name/", "old.html") that redirect here
+    sketch: bytes = b""  # MinHash sketch of headline and lead (generator.enrich.story_sketch)
+    numbers: tuple[str, ...] = ()  # the numbers of headline and lead, for telling stories apart
 
     @property
     def url_path(self) -> str:
@@ -188,3 +190,7 @@ class Site:
     months: tuple[Term, ...] = ()
     subjects: tuple[Term, ...] = ()  # in the State Council library's order
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # generator.stories: the pairs of articles reporting one story, and every clustered
+    # article's story (its ids, lead first); an article in no story is in neither.
+    story_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

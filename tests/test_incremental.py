@@ -3,6 +3,7 @@ and a build with no change writes nothing."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -137,14 +138,16 @@ def preview_site(root: Path, count: int) -> Path:
 
 
 preview_edits = st.lists(st.tuples(
-    st.sampled_from(["add", "body", "redate", "retitle", "delete", "rename", "touch", "break", "twin", "alias"]),
+    st.sampled_from(["add", "body", "redate", "retitle", "delete", "rename", "touch", "break", "twin", "alias",
+                     "repost", "renumber"]),
     st.integers(0, 60), st.integers(1, 9)), min_size=1, max_size=5)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(preview_edits)
 def test_in_place_updates_equal_clean_builds(tmp_path_factory, steps):
-    """Whatever articles are saved, added, deleted, renamed, broken or given a twin title,
+    """Whatever articles are saved, added, deleted, renamed, broken, given a twin title or
+    reposted (a story of two outlets) or renumbered (a story broken up),
     the preview server's in-place update leaves exactly the site (and the diagnostics) a
     clean build gives, and a save that changes nothing writes nothing."""
     from generator.build import Builder
@@ -186,6 +189,15 @@ def test_in_place_updates_equal_clean_builds(tmp_path_factory, steps):
             text = target.read_text(encoding="utf-8")
             target.write_text(text.replace("---\ntitle", f"---\naliases: [/articles/old-{m}/, /articles/{other}/]\ntitle", 1),
                               encoding="utf-8")
+        elif action == "repost":  # the same story from another outlet a day later: one story with it
+            source = files[m % len(files)].read_text(encoding="utf-8")
+            text = re.sub(r"date: (\d{4}-\d\d)-(\d\d)", lambda d: f"date: {d[1]}-{min(int(d[2]) + 1, 28):02d}", source, 1)
+            target = content / f"repost-{n}-{m}.md"
+            target.write_text(text.replace("---\n", "---\noutlet: 光明网\n", 1), encoding="utf-8")
+            changed = [target]
+        elif action == "renumber":  # other figures: no longer the story its reposts tell
+            text = target.read_text(encoding="utf-8")
+            target.write_text(re.sub(r"惠及(\d+)万人", lambda d: f"惠及{int(d[1]) + m * 100}万人", text), encoding="utf-8")
         else:  # a copy asking for another article's slug: the same URL, resolved with a warning
             twin = files[m % len(files)]
             text = twin.read_text(encoding="utf-8")

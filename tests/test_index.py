@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from hypothesis import given, settings, strategies as st
 
+from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.index import build_site, related_articles
 from generator.model import Article, RegionRef, TopicRef
 from tests.conftest import SHANGHAI
@@ -17,13 +18,19 @@ JOBS = TopicRef("employment-aid", "就业帮扶")
 PENSION = TopicRef("pension", "养老保险")
 
 
-def make(n: int, when: datetime | None, region=None, topics=(), policy=True) -> Article:
+def make(n: int, when: datetime | None, region=None, topics=(), policy=True, story: int = 0) -> Article:
+    title, text = STORIES[story]
     return Article(
         id=f"id{n:03d}", slug=f"a{n}", source=PurePosixPath(f"content/{n}.md"), kind="frontmatter",
         title=f"标题{n}", published=when, updated=None, origin_url=None, outlet=None, author=None, editor=None,
         original_title=None, cover_image=None, body_html="<p>正文</p>", text="正文", summary="", region=region,
         regions=(), region_evidence=(), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
-        removed=(), digest=f"d{n}")
+        removed=(), digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text))
+
+
+# Texts giving no story, and two that are one story with each other (a repost) within days.
+_JOBS = "重庆市政府办公厅印发稳就业十条措施，今年全市将新增城镇就业70万人以上，安排12亿元就业补助资金。"
+STORIES = [("", ""), ("重庆稳就业十条措施", _JOBS), ("重庆：稳就业十条措施出台", "来源：光明网。" + _JOBS)]
 
 
 BASE = datetime(2024, 3, 1, 12, tzinfo=SHANGHAI)
@@ -98,15 +105,16 @@ def test_national_counts_less_than_a_province():
 REGIONS = [CHONGQING, GUANGDONG, RegionRef("national", "全国"), None]
 TOPICS = [JOBS, PENSION]
 article_specs = st.lists(st.tuples(st.integers(0, 40), st.one_of(st.none(), st.integers(0, 30)),
-                                   st.integers(0, 3), st.sets(st.integers(0, 1)), st.booleans()),
+                                   st.integers(0, 3), st.sets(st.integers(0, 1)), st.booleans(),
+                                   st.sampled_from([0, 0, 0, 1, 2])),
                          min_size=1, max_size=60)
 
 
 def _articles(specs) -> dict[int, Article]:
     found = {}
-    for n, day, region, topics, policy in specs:
+    for n, day, region, topics, policy, story in specs:
         when = BASE - timedelta(days=day) if day is not None else None
-        found[n] = make(n, when, REGIONS[region], [TOPICS[t] for t in sorted(topics)], policy)
+        found[n] = make(n, when, REGIONS[region], [TOPICS[t] for t in sorted(topics)], policy, story)
     return found
 
 
@@ -114,8 +122,8 @@ def _articles(specs) -> dict[int, Article]:
 @given(article_specs, article_specs, st.sampled_from(["publish", "separate", "drop"]))
 def test_indexing_around_changes_equals_a_full_indexing(before, edits, non_policy):
     """The incremental path of build_site (what the preview server uses) is exact: after any
-    edits, adds and deletions its order, listings, pages and related lists are the ones a
-    full indexing gives."""
+    edits, adds and deletions its order, stories, listings, pages and related lists are the
+    ones a full indexing gives."""
     old_articles = _articles(before)
     new_articles = dict(old_articles)
     for n, *_ in edits[::3]:

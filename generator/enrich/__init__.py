@@ -10,6 +10,7 @@ from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
 from generator.enrich.slugs import article_aliases, article_slug
 from generator.enrich.subjects import default_subjects, tag_subjects
+from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
@@ -47,6 +48,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
         aliases=aliases, subjects=tuple(SubjectRef(h.slug, h.name, h.sub) for h in subjects),
+        sketch=story_sketch(title, doc.text), numbers=story_numbers(title, doc.text),
     )
 
 

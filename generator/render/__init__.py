@@ -236,7 +236,8 @@ def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -
         view = reader.article(article_id)
         newer, older = reader.neighbours(article_id)
         return {**common, "article": view, "newer": newer, "older": older,
-                "related": reader.related(article_id),
+                "related": reader.related(article_id), "also_reported": reader.also_reported(article_id),
+                "story_lead": (reader.story_ids(article_id) or (None,))[0],
                 "canonical": view["absolute_url"],
                 "json_ld": _json_ld(view, config)}
 
@@ -281,6 +282,7 @@ def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[st
         term = reader.term(*listing) if listing[0] not in ("home", "other") else None
         return {"term": _term_view(term, links) if term else None, "term_feeds": [], **common,
                 "articles": [reader.article(i) for i in page.article_ids], "page": page, "heading": heading,
+                "also": {i: reader.also_reported(i) for i in page.article_ids},
                 "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
                 "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
                 "canonical": links.absolute(rel)}

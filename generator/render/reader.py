@@ -16,6 +16,8 @@ Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
     ("p", kind, slug, n)  page n of a listing: its number, the page count and its ids
     ("T", kind)        the terms of a kind: their slugs, names and counts, in order
     ("u", id)          the article's address and date (all the sitemap shows of it)
+    ("s", id)          the ids of the article's story (generator.stories), lead first
+    ("A",)             the ids of every article, in the site's order (listed or not)
 
 An edit of some articles changes the values of a few keys (`changed_keys`); the pages
 that read one of them are the pages to look at again, whatever their templates show.
@@ -130,8 +132,20 @@ class SiteReader:
         return (self.article(newer) if newer else None), (self.article(older) if older else None)
 
     def related(self, article_id: str) -> list[dict[str, Any]]:
-        note(("r", article_id))
-        return [self.article(i) for i in self._site.related.get(article_id, ())]
+        """Its related articles; a report that is not its story's lead (so in no listing) shares the lead's."""
+        story = self.story_ids(article_id)
+        owner = story[0] if story else article_id
+        note(("r", owner))
+        return [self.article(i) for i in self._site.related.get(owner, ()) if i not in story]
+
+    def story_ids(self, article_id: str) -> tuple[str, ...]:
+        """The ids of the article's story, lead first (generator.stories); () when it is alone."""
+        note(("s", article_id))
+        return self._site.stories.get(article_id, ())
+
+    def also_reported(self, article_id: str) -> list[dict[str, Any]]:
+        """The views of the other reports of the article's story, lead first."""
+        return [self.article(i) for i in self.story_ids(article_id) if i != article_id]
 
     def latest(self, count: int = 5) -> list[dict[str, Any]]:
         """The newest articles of the home listing (for a sidebar or a footer)."""
@@ -253,6 +267,10 @@ class KeyValues:
             return _term_counts(site, key[1])
         if kind == "u":
             return address(site.by_id.get(key[1]))
+        if kind == "A":
+            return tuple(a.id for a in site.articles)
+        if kind == "s":
+            return site.stories.get(key[1], ())
         raise ValueError(f"unknown dependency key {key!r}")
 
 
@@ -266,7 +284,12 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
     """
     from generator.index import neighbourhood
 
+    retold = {i for i in set(old.stories) | set(new.stories) if old.stories.get(i) != new.stories.get(i)}
     keys: set[Key] = {("a", i) for i in changed}
+    keys.update(("s", i) for i in retold)
+    if any((i in old.by_id) != (i in new.by_id) for i in changed):
+        keys.add(("A",))
+    changed = changed | retold  # in or out of the listings: neighbours and related lists move too
     keys.update(("u", i) for i in changed if address(old.by_id.get(i)) != address(new.by_id.get(i)))
     before, after = index_of(old), index_of(new)
     near: set[str] = set(changed)
@@ -285,6 +308,13 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
             keys.update(("p", *key, n + 1) for n in range(max(len(old_pages), len(new_pages)))
                         if n >= len(old_pages) or n >= len(new_pages) or old_pages[n] != new_pages[n])
     keys.update(("T", kind) for kind in LISTING_KINDS if _term_counts(old, kind) != _term_counts(new, kind))
+    # A listing that appears or goes away gives (or takes) a link in the view of every article
+    # of its term, listed or not (a story's other reports, a non-policy article on /other/).
+    born = {key for key in set(before.listings) ^ set(after.listings) if key[0] in ("region", "topic", "subject")}
+    if born:
+        from generator.index import listing_keys
+
+        keys.update(("a", a.id) for a in new.articles if born.intersection(listing_keys(a)))
     return keys
 
 

@@ -19,6 +19,7 @@ _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[str, datetime | None]]:
     """(absolute URL, lastmod) for every page worth indexing, in a stable order."""
+    note(("A",))  # every article has a page, listed or not (a story's other reports)
     for article in site.articles:
         note(("u", article.id))  # all it shows of an article: its address and date
     for kind, slug in [("home", ""), ("other", "")] + [(t.kind, t.slug) for t in site.regions + site.topics
