@@ -122,7 +122,7 @@ def code_version() -> str:
     package = _HERE
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".toml", ".csv", ".txt"} and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in {".py", ".toml", ".csv", ".txt", ".tsv"} and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -127,6 +127,7 @@ class Article:
     aliases: tuple[str, ...] = ()  # old site-relative URLs ("articles/old-name/", "old.html") that redirect here
     sketch: bytes = b""  # MinHash sketch of headline and lead (generator.enrich.story_sketch)
     numbers: tuple[str, ...] = ()  # the numbers of headline and lead, for telling stories apart
+    keywords: tuple[str, ...] = ()  # what it is about, most characteristic first (generator.enrich.keywords)
 
     @property
     def url_path(self) -> str:
@@ -149,6 +150,11 @@ class Page:
     article_ids: tuple[str, ...]
 
 
+# Where each kind of listing lives: /regions/chongqing/, /daily/2024-05-20/, /weekly/2024-W21/.
+TERM_FOLDERS = {"region": "regions", "topic": "topics", "subject": "subjects", "month": "archives",
+                "day": "daily", "week": "weekly"}
+
+
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -158,7 +164,7 @@ class Term:
     `2022/06`); `article_ids` are newest first and `pages` slice them.
     """
 
-    kind: str  # "region" | "topic" | "subject" | "month"
+    kind: str  # "region" | "topic" | "subject" | "month" | "day" | "week"
     slug: str
     name: str
     article_ids: tuple[str, ...]
@@ -166,8 +172,7 @@ class Term:
 
     @property
     def url_path(self) -> str:
-        folder = {"region": "regions", "topic": "topics", "subject": "subjects", "month": "archives"}[self.kind]
-        return f"{folder}/{self.slug}/"
+        return f"{TERM_FOLDERS[self.kind]}/{self.slug}/"
 
 
 @quick_pickle
@@ -177,7 +182,7 @@ class Site:
 
     `listed` are the ids shown on the home page, the term pages and the feeds (the
     non-policy setting may keep some articles off them); `related` maps an article id
-    to up to five ids sharing its topics or region.
+    to up to five ids alike in content (generator.index.related_articles).
     """
 
     articles: tuple[Article, ...]
@@ -189,6 +194,8 @@ class Site:
     topics: tuple[Term, ...] = ()
     months: tuple[Term, ...] = ()
     subjects: tuple[Term, ...] = ()  # in the State Council library's order
+    days: tuple[Term, ...] = ()  # newest first; slug 2024-05-20 (the site's time zone)
+    weeks: tuple[Term, ...] = ()  # newest first; slug 2024-W21 (ISO weeks)
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # generator.stories: the pairs of articles reporting one story, and every clustered
     # article's story (its ids, lead first); an article in no story is in neither.

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from hypothesis import given, settings, strategies as st
 
+from generator.enrich.keywords import content_keywords
 from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.index import build_site, related_articles
 from generator.model import Article, RegionRef, TopicRef
@@ -18,14 +19,17 @@ JOBS = TopicRef("employment-aid", "就业帮扶")
 PENSION = TopicRef("pension", "养老保险")
 
 
-def make(n: int, when: datetime | None, region=None, topics=(), policy=True, story: int = 0) -> Article:
+def make(n: int, when: datetime | None, region=None, topics=(), policy=True, story: int = 0,
+         keywords: tuple[str, ...] | None = None) -> Article:
+    """An article; unless given, its keywords are its topics' names (alike when topics are)."""
     title, text = STORIES[story]
     return Article(
         id=f"id{n:03d}", slug=f"a{n}", source=PurePosixPath(f"content/{n}.md"), kind="frontmatter",
         title=f"标题{n}", published=when, updated=None, origin_url=None, outlet=None, author=None, editor=None,
         original_title=None, cover_image=None, body_html="<p>正文</p>", text="正文", summary="", region=region,
         regions=(), region_evidence=(), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
-        removed=(), digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text))
+        removed=(), digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text),
+        keywords=tuple(t.name for t in topics) if keywords is None else keywords)
 
 
 # Texts giving no story, and two that are one story with each other (a repost) within days.
@@ -71,15 +75,36 @@ def test_separate_non_policy_articles_stay_off_term_listings():
     assert site.regions[0].article_ids == ("id001",) and site.listed == ("id001",)
 
 
-def test_related_prefers_shared_topics_and_region_then_nearness_in_time():
-    a = make(1, BASE, CHONGQING, [JOBS, PENSION])
-    b = make(2, BASE - timedelta(days=30), CHONGQING, [JOBS, PENSION])  # shares three listings
-    c = make(3, BASE - timedelta(days=1), GUANGDONG, [JOBS])  # shares one, but closer in time
-    d = make(4, BASE - timedelta(days=2), GUANGDONG, [])  # shares nothing
+JOBS_TEXT = ("重庆出台稳就业措施", "重庆市政府印发稳就业若干措施，今年新增城镇就业70万人，对吸纳高校毕业生就业的小微企业"
+             "给予扩岗补助，支持高校毕业生和农民工就业创业，稳就业政策还将加力。")
+JOBS_TEXT_2 = ("广东发布高校毕业生就业十条", "广东印发促进高校毕业生就业创业十条措施，对吸纳高校毕业生就业的企业给予扩岗补助，"
+               "支持高校毕业生到基层就业，扩大就业见习规模。")
+FRAUD_TEXT = ("重庆破获一起电信诈骗案", "重庆警方近日破获一起电信网络诈骗案，抓获犯罪嫌疑人12名，诈骗团伙冒充客服骗取"
+              "受害人钱款，警方提醒市民谨防电信诈骗。")
+GDP_TEXT = ("重庆一季度地区生产总值增长", "重庆市统计局发布数据，一季度全市地区生产总值同比增长6.1%，规模以上工业增加值"
+            "增长7.2%，社会消费品零售总额增长5.4%，经济运行开局良好。")
+
+
+def keywords_of(title_text: tuple[str, str]) -> tuple[str, ...]:
+    return content_keywords(*title_text)
+
+
+def test_related_is_by_content_among_articles_sharing_a_listing():
+    a = make(1, BASE, CHONGQING, [JOBS], keywords=keywords_of(JOBS_TEXT))
+    b = make(2, BASE - timedelta(days=30), GUANGDONG, [JOBS], keywords=keywords_of(JOBS_TEXT_2))  # same topic, alike
+    c = make(3, BASE - timedelta(days=1), CHONGQING, [], keywords=keywords_of(GDP_TEXT))  # same region only
+    d = make(4, BASE - timedelta(days=2), GUANGDONG, [], keywords=keywords_of(JOBS_TEXT_2))  # alike, nothing shared
     site, _ = build_site([a, b, c, d], 10)
-    assert site.related["id001"] == ("id002", "id003")
-    assert "id001" not in site.related["id001"]
-    assert site.related["id004"] == ("id003",)  # only the region is shared
+    assert site.related["id001"] == ("id002",)
+    assert "id003" not in site.related.get("id001", ()) and "id004" not in site.related.get("id001", ())
+
+
+def test_sharing_a_region_is_never_enough():
+    """The fraud case of the issue: one region, nothing else alike, never related."""
+    fraud = make(1, BASE, CHONGQING, [], keywords=keywords_of(FRAUD_TEXT))
+    gdp = make(2, BASE - timedelta(hours=3), CHONGQING, [], keywords=keywords_of(GDP_TEXT))
+    site, _ = build_site([fraud, gdp], 10)
+    assert site.related == {}
 
 
 def test_related_looks_only_at_neighbours_so_it_scales():
@@ -88,18 +113,17 @@ def test_related_looks_only_at_neighbours_so_it_scales():
     ids = [a.id for a in site.articles]
     related = related_articles(list(site.articles), site.regions + site.topics)
     assert len(related) == 2000 and all(len(r) == 5 for r in related.values())
-    # the nearest neighbours in time come first
+    # equally alike: the nearest neighbours in time come first
     assert related[ids[100]] == (ids[99], ids[101], ids[98], ids[102], ids[97])
 
 
-def test_national_counts_less_than_a_province():
-    national = RegionRef("national", "全国")
-    a = make(1, BASE, national, [JOBS])
-    b = make(2, BASE - timedelta(days=1), national, [])
-    c = make(3, BASE - timedelta(days=9), CHONGQING, [JOBS])
-    site, _ = build_site([a, b, c, make(4, BASE - timedelta(days=10), CHONGQING, [JOBS])], 10)
-    assert site.related["id003"] == ("id004", "id001")  # province + topic beats topic alone
-    assert site.related["id001"] == ("id003", "id004", "id002")  # a shared topic beats sharing 全国
+def test_no_article_lists_another_report_of_its_own_story():
+    lead = make(1, BASE, CHONGQING, [JOBS], story=1)
+    repost = make(2, BASE + timedelta(hours=2), CHONGQING, [JOBS], story=2)
+    other = make(3, BASE - timedelta(days=1), CHONGQING, [JOBS])
+    site, _ = build_site([lead, repost, other], 10)
+    assert site.stories["id002"] == ("id001", "id002")
+    assert site.related["id001"] == ("id003",) and "id002" not in site.related.get("id003", ())
 
 
 REGIONS = [CHONGQING, GUANGDONG, RegionRef("national", "全国"), None]

@@ -101,7 +101,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     timings["render"] = clock() - mark
     mark = clock()
     count = len(todo)
-    for planned in documents(site, config, content_key):
+    for planned in documents(site, config, content_key, reader):
         old = previous.get(planned.path)
         if _unaffected(old, changed):
             records[planned.path] = old

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from generator.enrich.figures import key_figures
+from generator.enrich.keywords import content_keywords
 from generator.enrich.policy import is_policy
 from generator.enrich.regions import detect_region, province_by_name
 from generator.enrich.slugs import article_aliases, article_slug
@@ -49,6 +50,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
         aliases=aliases, subjects=tuple(SubjectRef(h.slug, h.name, h.sub) for h in subjects),
         sketch=story_sketch(title, doc.text), numbers=story_numbers(title, doc.text),
+        keywords=content_keywords(title, doc.text),
     )
 
 

@@ -14,7 +14,8 @@ from typing import Any, Callable, NamedTuple
 import jinja2
 
 from generator.config import SiteConfig
-from generator.model import Article, Page, Site, Term
+from generator.model import TERM_FOLDERS, Article, Page, Site, Term
+from generator.render.briefings import day_title, day_view, week_title, week_view
 from generator.render.chart import region_chart_svg
 from generator.inputs import SiteInputs, code_version
 from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
@@ -182,7 +183,7 @@ def site_reader(site: Site, config: SiteConfig, content_key: str = "", view_cach
     long-lived session while their article and links are unchanged) and listings."""
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path)
-                 for t in site.regions + site.topics + site.months + site.subjects}
+                 for t in site.regions + site.topics + site.months + site.subjects + site.days + site.weeks}
     views = ArticleViews(site, links, term_urls, config.remote_images == "embed", content_key, view_cache)
     return SiteReader(site, views, lambda kind, slug: term_urls.get((kind, slug)))
 
@@ -208,6 +209,7 @@ def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PageP
     pages.append(PagePlan("regions/index.html", "regions.html", _regions_page, (reader, common, links)))
     pages.append(PagePlan("topics/index.html", "topics.html", _topics_page, (reader, common, links)))
     pages.append(PagePlan("subjects/index.html", "topics.html", _topics_page, (reader, common, links)))  # the same page
+    pages += briefing_plans(reader, site, common, links)
     pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
         **common, "nav": "archives", "years": _years(reader.terms("month"), links),
         "canonical": links.absolute("archives/")}))
@@ -216,6 +218,64 @@ def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PageP
             **common, "nav": "search", "canonical": links.absolute("search/")}))
     pages.append(PagePlan("404.html", "404.html", lambda: {**common, "canonical": links.absolute("404.html")}))
     return pages
+
+
+def briefing_plans(reader: SiteReader, site: Site, common: dict[str, Any], links: Links) -> list[PagePlan]:
+    """/daily/DAY/ and /weekly/WEEK/ for every day and week with articles, and their archives."""
+    plans = [PagePlan(f"daily/{term.slug}/index.html", "daily.html", _day_page, (reader, common, links, term.slug))
+             for term in site.days]
+    plans += [PagePlan(f"weekly/{term.slug}/index.html", "weekly.html", _week_page, (reader, common, links, term.slug))
+              for term in site.weeks]
+    plans.append(PagePlan("daily/index.html", "briefings.html", _briefing_archive, (reader, common, links, "day")))
+    plans.append(PagePlan("weekly/index.html", "briefings.html", _briefing_archive, (reader, common, links, "week")))
+    return plans
+
+
+def _day_page(reader: SiteReader, common: dict[str, Any], links: Links, slug: str) -> dict[str, Any]:
+    view = day_view(reader, slug, links)
+    return {**common, "nav": "briefings", "day": view, "canonical": view["absolute_url"],
+            "feeds": _site_feeds(links) + _briefing_feeds("day", links)}
+
+
+def _week_page(reader: SiteReader, common: dict[str, Any], links: Links, slug: str) -> dict[str, Any]:
+    view = week_view(reader, slug, links)
+    return {**common, "nav": "briefings", "week": view, "canonical": view["absolute_url"],
+            "feeds": _site_feeds(links) + _briefing_feeds("week", links)}
+
+
+def _briefing_archive(reader: SiteReader, common: dict[str, Any], links: Links, kind: str) -> dict[str, Any]:
+    """Every day (or week) with its story count, grouped by year (days: by month)."""
+    title = day_title if kind == "day" else week_title
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for term in reader.terms(kind):
+        group = term.slug[:7] if kind == "day" else term.slug[:4]
+        groups.setdefault(group, []).append({"name": title(term.slug), "count": term.count, "url": term.url})
+    heading = "每日简报" if kind == "day" else "每周简报"
+    folder = "daily/" if kind == "day" else "weekly/"
+    return {**common, "nav": "briefings", "heading": heading, "kind": kind, "canonical": links.absolute(folder),
+            "groups": [{"name": (f"{g[:4]}年{int(g[5:])}月" if kind == "day" else f"{g}年"), "items": items}
+                       for g, items in groups.items()],
+            "feeds": _site_feeds(links) + _briefing_feeds(kind, links), "other": _briefing_other(kind, links)}
+
+
+def _briefing_other(kind: str, links: Links) -> dict[str, str]:
+    return {"name": "每周简报", "url": links.url("weekly/")} if kind == "day" else \
+        {"name": "每日简报", "url": links.url("daily/")}
+
+
+def _latest_briefings(reader: SiteReader, links: Links) -> dict[str, Any] | None:
+    """The home page's 今日/本周 links: the latest day's and week's briefings."""
+    day, week = reader.newest_term("day"), reader.newest_term("week")
+    if day is None:
+        return None
+    return {"day": {"name": day_title(day), "url": reader.term_url("day", day)},
+            "week": {"name": week_title(week), "url": reader.term_url("week", week)} if week else None}
+
+
+def _briefing_feeds(kind: str, links: Links) -> list[dict[str, str]]:
+    folder, name = ("daily/", "每日简报") if kind == "day" else ("weekly/", "每周简报")
+    return [{"title": f"{name} RSS", "type": "application/rss+xml", "url": links.url(folder + "rss.xml")},
+            {"title": f"{name} Atom", "type": "application/atom+xml", "url": links.url(folder + "atom.xml")}]
 
 
 def _regions_page(reader: SiteReader, common: dict[str, Any], links: Links) -> dict[str, Any]:
@@ -280,9 +340,10 @@ def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[st
     def context(number: int, rel: str) -> dict[str, Any]:
         page = reader.page(*listing, number)
         term = reader.term(*listing) if listing[0] not in ("home", "other") else None
+        latest = _latest_briefings(reader, links) if listing[0] == "home" and number == 1 else None
         return {"term": _term_view(term, links) if term else None, "term_feeds": [], **common,
                 "articles": [reader.article(i) for i in page.article_ids], "page": page, "heading": heading,
-                "also": {i: reader.also_reported(i) for i in page.article_ids},
+                "also": {i: reader.also_reported(i) for i in page.article_ids}, "latest": latest,
                 "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
                 "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
                 "canonical": links.absolute(rel)}
@@ -301,7 +362,7 @@ def _term_view(term: "Term | TermData", links: Links) -> dict[str, Any]:
 
 
 def _term_path(kind: str, slug: str) -> str:
-    return f"{ {'region': 'regions', 'topic': 'topics', 'subject': 'subjects', 'month': 'archives'}[kind]}/{slug}/"
+    return f"{TERM_FOLDERS[kind]}/{slug}/"
 
 
 def _subjects_view(reader: SiteReader, links: Links) -> list[dict[str, Any]]:
@@ -365,10 +426,12 @@ def _json_ld(view: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
     return data
 
 
-def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[DocumentPlan]:
+def documents(site: Site, config: SiteConfig, content_key: str = "", reader: SiteReader | None = None
+              ) -> list[DocumentPlan]:
     """Everything besides templated pages: feeds, sitemap, robots.txt, the region chart and
     /favicon.ico (a copy of the theme's static/favicon.ico, or the site's own). Feeds and
     sitemaps are lazy: made only when their fingerprint moved."""
+    from generator.render.briefing_feeds import briefing_feed_documents
     from generator.render.feeds import feed_documents
     from generator.render.sitemap import robots_txt, sitemap_documents
 
@@ -380,6 +443,7 @@ def documents(site: Site, config: SiteConfig, content_key: str = "") -> list[Doc
 
     docs = [DocumentPlan("regions/chart.svg", chart)]
     docs += feed_documents(site, config, links, content_key)
+    docs += briefing_feed_documents(reader or site_reader(site, config, content_key), config, links, content_key)
     docs += sitemap_documents(site, config, links)
     docs.append(DocumentPlan("robots.txt", lambda: Document("robots.txt", robots_txt(links).encode("utf-8"))))
     icon = dict(static_files(config)).get("favicon.ico")

@@ -18,6 +18,9 @@ Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
     ("u", id)          the article's address and date (all the sitemap shows of it)
     ("s", id)          the ids of the article's story (generator.stories), lead first
     ("A",)             the ids of every article, in the site's order (listed or not)
+    ("N", kind, slug)  the slugs of the terms next to a term in its kind's order (a day's
+                       newer and older day)
+    ("F", kind)        the slug of the first term of a kind (the latest day, the latest week)
 
 An edit of some articles changes the values of a few keys (`changed_keys`); the pages
 that read one of them are the pages to look at again, whatever their templates show.
@@ -72,7 +75,7 @@ def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
     return call
 
 
-LISTING_KINDS = ("region", "topic", "subject", "month")
+LISTING_KINDS = ("region", "topic", "subject", "month", "day", "week")
 
 
 class SiteIndex:
@@ -82,10 +85,23 @@ class SiteIndex:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.listings = {(t.kind, t.slug): t for t in site.regions + site.topics + site.months + site.subjects}
+        self.listings = {(t.kind, t.slug): t for t in site.regions + site.topics + site.months + site.subjects
+                         + site.days + site.weeks}
         for kind, pages in (("home", site.index_pages), ("other", site.other_pages)):
             self.listings[(kind, "")] = Term(kind, "", "", tuple(i for page in pages for i in page.article_ids), pages)
         self._positions: dict[str, int] | None = None
+        self._term_positions: dict[str, dict[str, int]] = {}
+
+    def term_neighbours(self, kind: str, slug: str) -> tuple[str | None, str | None]:
+        """The slugs of the terms before and after one in `_terms_of` order (None at the ends)."""
+        terms = _terms_of(self.site, kind)
+        positions = self._term_positions.get(kind)
+        if positions is None:
+            positions = self._term_positions[kind] = {t.slug: n for n, t in enumerate(terms)}
+        n = positions.get(slug)
+        if n is None:
+            return None, None
+        return (terms[n - 1].slug if n > 0 else None), (terms[n + 1].slug if n + 1 < len(terms) else None)
 
     def neighbours(self, article_id: str) -> tuple[str | None, str | None]:
         """The ids of the newer and the older article next to it in the site's order."""
@@ -173,6 +189,18 @@ class SiteReader:
     def term_url(self, kind: str, slug: str) -> str | None:
         return self._term_url(kind, slug)
 
+    def term_neighbours(self, kind: str, slug: str) -> tuple[str | None, str | None]:
+        """The slugs of the terms before and after it in the site's order of its kind (for days
+        and weeks: the newer and the older one): a page linking them depends on nothing else."""
+        note(("N", kind, slug))
+        return self._index.term_neighbours(kind, slug)
+
+    def newest_term(self, kind: str) -> str | None:
+        """The slug of the first term of a kind (the latest day or week), None when there is none."""
+        note(("F", kind))
+        terms = _terms_of(self._site, kind)
+        return terms[0].slug if terms else None
+
 
 class TermData:
     """A listing as templates see it: `name`, `slug`, `kind`, `url`, `count`, `articles`
@@ -223,7 +251,8 @@ class TermData:
 
 
 def _terms_of(site: Site, kind: str) -> tuple[Term, ...]:
-    return {"region": site.regions, "topic": site.topics, "subject": site.subjects, "month": site.months}.get(kind, ())
+    return {"region": site.regions, "topic": site.topics, "subject": site.subjects, "month": site.months,
+            "day": site.days, "week": site.weeks}.get(kind, ())
 
 
 # ---------------------------------------------------------------------------
@@ -267,6 +296,11 @@ class KeyValues:
             return _term_counts(site, key[1])
         if kind == "u":
             return address(site.by_id.get(key[1]))
+        if kind == "N":
+            return self._index.term_neighbours(key[1], key[2])
+        if kind == "F":
+            terms = _terms_of(site, key[1])
+            return terms[0].slug if terms else None
         if kind == "A":
             return tuple(a.id for a in site.articles)
         if kind == "s":
@@ -308,6 +342,13 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
             keys.update(("p", *key, n + 1) for n in range(max(len(old_pages), len(new_pages)))
                         if n >= len(old_pages) or n >= len(new_pages) or old_pages[n] != new_pages[n])
     keys.update(("T", kind) for kind in LISTING_KINDS if _term_counts(old, kind) != _term_counts(new, kind))
+    for kind in LISTING_KINDS:  # a term born or gone moves its neighbours' links and maybe the newest
+        old_slugs, new_slugs = [t.slug for t in _terms_of(old, kind)], [t.slug for t in _terms_of(new, kind)]
+        if old_slugs != new_slugs:
+            keys.update(("N", kind, slug) for slug in set(old_slugs) | set(new_slugs)
+                        if before.term_neighbours(kind, slug) != after.term_neighbours(kind, slug))
+            if old_slugs[:1] != new_slugs[:1]:
+                keys.add(("F", kind))
     # A listing that appears or goes away gives (or takes) a link in the view of every article
     # of its term, listed or not (a story's other reports, a non-policy article on /other/).
     born = {key for key in set(before.listings) ^ set(after.listings) if key[0] in ("region", "topic", "subject")}

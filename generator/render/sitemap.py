@@ -23,7 +23,7 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
     for article in site.articles:
         note(("u", article.id))  # all it shows of an article: its address and date
     for kind, slug in [("home", ""), ("other", "")] + [(t.kind, t.slug) for t in site.regions + site.topics
-                                                        + site.months + site.subjects]:
+                                                        + site.months + site.subjects + site.days + site.weeks]:
         note(("t", kind, slug))
 
     def newest(ids) -> datetime | None:
@@ -44,6 +44,9 @@ def sitemap_entries(site: Site, config: SiteConfig, links: Links) -> list[tuple[
             for page in term.pages:
                 rel = term.url_path + ("" if page.number == 1 else f"page/{page.number}/")
                 entries.append((links.absolute(rel), newest(page.article_ids)))
+    for folder, terms in (("daily/", site.days), ("weekly/", site.weeks)):  # the briefings
+        entries.append((links.absolute(folder), everything))
+        entries += [(links.absolute(term.url_path), newest(term.article_ids)) for term in terms]
     for term in site.subjects:  # listed on the topics page: no index of their own
         for page in term.pages:
             rel = term.url_path + ("" if page.number == 1 else f"page/{page.number}/")
@@ -63,7 +66,7 @@ def sitemap_documents(site: Site, config: SiteConfig, links: Links):
     from generator.render.fingerprint import view_fingerprint
 
     entries = remembered(lambda: sitemap_entries(site, config, links))
-    count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 3
+    count = len(site.index_pages) + len(site.other_pages) + len(site.articles) + 5 + len(site.days) + len(site.weeks)
     count += sum(len(term.pages) for term in site.regions + site.topics + site.months + site.subjects)
     if count <= MAX_URLS:
         return [DocumentPlan("sitemap.xml", lambda: LazyDocument(
