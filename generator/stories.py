@@ -195,21 +195,29 @@ def story_links_since(previous: Links, by_id: Mapping[str, Article], ordered: Se
 _LATEST = datetime.max
 
 
-def story_groups(links: Links, by_id: Mapping[str, Article]) -> dict[str, tuple[str, ...]]:
+def story_groups(links: Links, by_id: Mapping[str, Article], rules: StoryRules = RULES) -> dict[str, tuple[str, ...]]:
     """Every clustered article's story: the ids of its group, lead first, then by date and id.
 
     The lead is the earliest report (the source the others repeat); of two at the same minute,
-    the longer text (the more complete one)."""
+    the longer text (the more complete one). A story is what links reach from its lead, but
+    only within the time window after the lead: without that bound, a template every day
+    repeats (or a run of reposts) would chain a month of articles into one story.
+    Leads are taken in order, so the grouping is a function of the links alone.
+    """
     stories: dict[str, tuple[str, ...]] = {}
-    for start in sorted(links):
-        if start in stories:
+    window = rules.window_hours * 3600
+    for lead in sorted(links, key=lambda i: _lead_rank(by_id[i])):
+        if lead in stories:
             continue
-        group, todo = {start}, [start]
+        limit = _stamp(by_id[lead]) + window
+        group, todo = {lead}, [lead]
         while todo:
             for other in links.get(todo.pop(), ()):
-                if other not in group:
+                if other not in group and other not in stories and _stamp(by_id[other]) <= limit:
                     group.add(other)
                     todo.append(other)
+        if len(group) < 2:
+            continue
         members = tuple(sorted(group, key=lambda i: _lead_rank(by_id[i])))
         for i in members:
             stories[i] = members

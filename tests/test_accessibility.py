@@ -49,6 +49,9 @@ PAGE_KINDS = [
     PageKind("subject", "subjects/*/"),
     PageKind("archives", "archives/"),
     PageKind("month", "archives/*/*/"),
+    PageKind("daily", "daily/*/"),
+    PageKind("weekly", "weekly/*/"),
+    PageKind("briefings", "daily/"),
     PageKind("search", "search/", ready=search_for("务工")),
     PageKind("404", "no/such/page/"),
 ]

@@ -163,6 +163,12 @@ class ArticleViews(dict):
         return view
 
 
+# Other reports of a story an article page lists, and a listing card names: a story that a
+# template repeats on a hundred pages is still one story, and its pages stay small.
+SHOWN_REPORTS = 12
+SHOWN_ALSO = 5
+
+
 class PagePlan(NamedTuple):
     """One page of the site before its data is gathered: `spec()` gathers it.
 
@@ -296,7 +302,9 @@ def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -
         view = reader.article(article_id)
         newer, older = reader.neighbours(article_id)
         return {**common, "article": view, "newer": newer, "older": older,
-                "related": reader.related(article_id), "also_reported": reader.also_reported(article_id),
+                "related": reader.related(article_id),
+                "also_reported": reader.also_reported(article_id, SHOWN_REPORTS),
+                "story_size": len(reader.story_ids(article_id)),
                 "story_lead": (reader.story_ids(article_id) or (None,))[0],
                 "canonical": view["absolute_url"],
                 "json_ld": _json_ld(view, config)}
@@ -343,7 +351,8 @@ def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[st
         latest = _latest_briefings(reader, links) if listing[0] == "home" and number == 1 else None
         return {"term": _term_view(term, links) if term else None, "term_feeds": [], **common,
                 "articles": [reader.article(i) for i in page.article_ids], "page": page, "heading": heading,
-                "also": {i: reader.also_reported(i) for i in page.article_ids}, "latest": latest,
+                "also": {i: reader.also_reported(i, SHOWN_ALSO) for i in page.article_ids},
+                "story_sizes": {i: len(reader.story_ids(i)) for i in page.article_ids}, "latest": latest,
                 "prev_url": links.page(page.number - 1, prefix) if page.number > 1 else None,
                 "next_url": links.page(page.number + 1, prefix) if page.number < page.total else None,
                 "canonical": links.absolute(rel)}

@@ -23,6 +23,7 @@ from generator.render.tile_map import region_map_svg
 WEEKDAYS = "一二三四五六日"
 SUMMARY_CHARS = 80  # one line of a briefing: the summary's first sentence, cut here
 LARGEST_STORIES = 8  # a week's most reported stories shown
+SHOWN_OUTLETS = 8  # outlets named for one story (a story of a hundred reposts stays one line)
 OTHER_SUBJECT = "其他"
 NO_REGION = "未标明地区"
 
@@ -59,7 +60,7 @@ def week_of(day_slug: str) -> str:
 def story_view(reader: SiteReader, lead_id: str) -> dict[str, Any]:
     """One story as a briefing shows it: the lead's headline and links, all its outlets."""
     lead = reader.article(lead_id)
-    reports = [lead] + reader.also_reported(lead_id)
+    reports = [lead] + reader.also_reported(lead_id)  # each story is on one day's page: linear in all
     outlets, seen = [], set()
     for report in reports:
         name = report["outlet"] or "未注明来源"
@@ -71,7 +72,8 @@ def story_view(reader: SiteReader, lead_id: str) -> dict[str, Any]:
     figure = lead["figures"][0] if lead["figures"] else None
     return {"id": lead["id"], "title": lead["title"], "url": lead["url"], "absolute_url": lead["absolute_url"],
             "date": lead["date"], "iso_date": lead["iso_date"], "summary": one_line(lead["summary"]),
-            "figure": figure, "outlets": outlets, "reports": len(reports),
+            "figure": figure, "outlets": outlets[:SHOWN_OUTLETS], "outlet_count": len(outlets),
+            "more_outlets": len(outlets) > SHOWN_OUTLETS, "reports": len(reports),
             "subject": lead["subjects"][0] if lead["subjects"] else None, "region": lead["region"]}
 
 

@@ -159,9 +159,11 @@ class SiteReader:
         note(("s", article_id))
         return self._site.stories.get(article_id, ())
 
-    def also_reported(self, article_id: str) -> list[dict[str, Any]]:
-        """The views of the other reports of the article's story, lead first."""
-        return [self.article(i) for i in self.story_ids(article_id) if i != article_id]
+    def also_reported(self, article_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The views of the other reports of the article's story, lead first (the first
+        `limit` of them: a template repeated by a hundred pages is one story of a hundred)."""
+        others = [i for i in self.story_ids(article_id) if i != article_id]
+        return [self.article(i) for i in others[:limit]]
 
     def latest(self, count: int = 5) -> list[dict[str, Any]]:
         """The newest articles of the home listing (for a sidebar or a footer)."""
