@@ -216,6 +216,40 @@ def test_in_place_updates_equal_clean_builds(tmp_path_factory, steps):
     assert build(load_config(site / "site.toml")).unchanged  # the saved manifest describes the updated site
 
 
+def test_stories_days_and_weeks_follow_edits_in_place(tmp_path):
+    """A repost joins its story (listed once, shown with its lead), a moved report leaves it for
+    another day and week, a changed figure breaks a story: after each save the preview is the
+    site a clean build gives, and the briefings say so."""
+    from generator.build import Builder
+
+    base = tmp_path
+    site = preview_site(base, 12)
+    content, output = site / "content", site / "output"
+    builder = Builder(load_config(site / "site.toml"), persist_cache=False, incremental=True)
+    builder.build()
+    lead = (content / "a03.md").read_text(encoding="utf-8")
+    day = re.search(r"date: (\d{4}-\d\d-\d\d)", lead)[1]
+
+    def save(path: Path, text: str) -> str:
+        path.write_text(text, encoding="utf-8")
+        assert builder.update([path]).in_place
+        assert tree(output) == clean_build(site, base / "clean")
+        return (output / "daily" / day / "index.html").read_text(encoding="utf-8")
+
+    briefing = save(content / "repost.md", lead.replace("---\n", "---\noutlet: 光明网\n", 1))
+    story = "· 2 篇报道"  # a story of two reports
+    assert ">光明网</a>" in briefing and story in briefing
+    moved = re.sub(r"date: \S+", "date: 2023-06-15", lead.replace("---\n", "---\noutlet: 光明网\n", 1), count=1)
+    briefing = save(content / "repost.md", moved)
+    assert "光明网" not in briefing and (output / "daily" / "2023-06-15" / "index.html").is_file()
+    assert (output / "weekly" / "2023-W24" / "index.html").is_file()
+    briefing = save(content / "repost.md", lead.replace("---\n", "---\noutlet: 光明网\n", 1))
+    assert story in briefing
+    briefing = save(content / "repost.md", re.sub(r"惠及(\d+)万人", "惠及987万人", lead).replace("---\n", "---\noutlet: 光明网\n", 1))
+    assert story not in briefing and not (output / "daily" / "2023-06-15").exists()
+    builder.close()
+
+
 def test_a_preview_of_an_up_to_date_site_applies_the_first_save_in_place(tmp_path):
     """`digest serve` on a site built before: nothing is rebuilt at start, and the first save
     is already an in-place update (not a whole build)."""
