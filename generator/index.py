@@ -9,7 +9,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping
 
 from generator.diagnostics import Diagnostic, warning
-from generator.enrich.keywords import content_similarity
+from generator.enrich.keywords import KeywordVector, keyword_vector, vector_similarity
 from generator.enrich.subjects import default_subjects
 from generator.model import Article, Page, Site, Term
 from generator.stories import story_groups, story_links, story_links_since
@@ -66,7 +66,7 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
                 listed=listed_ids, regions=regions, topics=topics, months=months, subjects=subjects,
                 days=days, weeks=weeks, story_links=links, stories=stories)
     if changed is None:
-        related = related_articles(listed, regions + topics + subjects)
+        related = related_articles(listed, regions + subjects)
     else:
         related = _related_since(previous, site, changed)
     return replace(site, related=related), problems
@@ -77,7 +77,7 @@ def _related_since(previous: Site, site: Site, changed: set[str]) -> dict[str, t
     redo = changed | neighbourhood(previous, changed) | neighbourhood(site, changed)
     listed_ids = set(site.listed)
     related = {i: r for i, r in previous.related.items() if i not in redo and i in listed_ids}
-    related.update(related_articles(site.by_id, site.regions + site.topics + site.subjects, only=redo & listed_ids))
+    related.update(related_articles(site.by_id, site.regions + site.subjects, only=redo & listed_ids))
     return related
 
 
@@ -219,7 +219,7 @@ MIN_RELATED_SIMILARITY = 0.15
 def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms: tuple[Term, ...],
                      only: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Up to five articles most alike in content (generator.enrich.keywords) among those
-    sharing a region, topic or subject listing with each article, nearest in time first.
+    sharing a region or subject listing with each article, nearest in time first.
 
     Only an article's neighbours (twelve each side) in each of its listings are candidates,
     so the cost grows with the number of articles, not with its square; a candidate counts
@@ -244,17 +244,35 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
             for term, i in places:
                 near[article_id].update(term.article_ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1])
     related = {}
+    vectors = _Vectors(by_id)
+    scored: dict[tuple[str, str], float] = {}  # the similarity is symmetric: each pair once
     for article_id, others in near.items():
-        keywords = by_id[article_id].keywords
+        mine = vectors[article_id]
         candidates = {}
         for other in others:
-            if other != article_id:
-                score = content_similarity(keywords, by_id[other].keywords)
-                if score >= MIN_RELATED_SIMILARITY:
-                    candidates[other] = score
+            if other == article_id or mine.terms.isdisjoint(by_id[other].keywords):
+                continue
+            pair = (article_id, other) if article_id < other else (other, article_id)
+            score = scored.get(pair)
+            if score is None:
+                score = scored[pair] = vector_similarity(mine, vectors[other])
+            if score >= MIN_RELATED_SIMILARITY:
+                candidates[other] = score
         if candidates:
             related[article_id] = _ranked(article_id, candidates, stamp)
     return related
+
+
+class _Vectors(dict):
+    """Keyword vectors (generator.enrich.keywords) by id, made when first asked."""
+
+    def __init__(self, by_id: Mapping[str, Article]) -> None:
+        super().__init__()
+        self._by_id = by_id
+
+    def __missing__(self, article_id: str) -> KeywordVector:
+        value = self[article_id] = keyword_vector(self._by_id[article_id].keywords)
+        return value
 
 
 class _Stamps(dict):
@@ -296,10 +314,10 @@ def _ranked(article_id: str, candidates: dict[str, float], stamp: dict[str, floa
 
 def neighbourhood(site: Site, article_ids: Iterable[str]) -> set[str]:
     """The listed articles whose related lists can change when these articles change: those
-    within the candidate window of them in any region, topic or subject listing they are in."""
+    within the candidate window of them in any region or subject listing they are in."""
     wanted = set(article_ids)
     near: set[str] = set()
-    for term in site.regions + site.topics + site.subjects:
+    for term in site.regions + site.subjects:
         ids = term.article_ids
         for article_id in wanted.intersection(ids):
             i = ids.index(article_id)

@@ -89,11 +89,11 @@ def keywords_of(title_text: tuple[str, str]) -> tuple[str, ...]:
     return content_keywords(*title_text)
 
 
-def test_related_is_by_content_among_articles_sharing_a_listing():
+def test_related_is_by_content_among_articles_sharing_a_region_or_subject():
     a = make(1, BASE, CHONGQING, [JOBS], keywords=keywords_of(JOBS_TEXT))
-    b = make(2, BASE - timedelta(days=30), GUANGDONG, [JOBS], keywords=keywords_of(JOBS_TEXT_2))  # same topic, alike
+    b = make(2, BASE - timedelta(days=30), CHONGQING, [JOBS], keywords=keywords_of(JOBS_TEXT_2))  # same region, alike
     c = make(3, BASE - timedelta(days=1), CHONGQING, [], keywords=keywords_of(GDP_TEXT))  # same region only
-    d = make(4, BASE - timedelta(days=2), GUANGDONG, [], keywords=keywords_of(JOBS_TEXT_2))  # alike, nothing shared
+    d = make(4, BASE - timedelta(days=2), GUANGDONG, [JOBS], keywords=keywords_of(JOBS_TEXT_2))  # alike, a topic only
     site, _ = build_site([a, b, c, d], 10)
     assert site.related["id001"] == ("id002",)
     assert "id003" not in site.related.get("id001", ()) and "id004" not in site.related.get("id001", ())

@@ -146,3 +146,13 @@ def test_similarity_is_symmetric_and_bounded(title_a: str, text_a: str, title_b:
     assert 0.0 <= score <= 1.0
     assert score == content_similarity(b, a)
     assert (score == 0.0) == set(a).isdisjoint(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["就业", "帮扶", "养老", "保险", "重庆", "补贴", "gdp"]), max_size=20),
+       st.lists(st.sampled_from(["就业", "帮扶", "养老", "保险", "重庆", "补贴", "gdp"]), max_size=20))
+def test_prepared_vectors_give_content_similarity_to_the_last_bit(a, b):
+    from generator.enrich.keywords import keyword_vector, vector_similarity
+
+    a, b = tuple(a), tuple(b)
+    assert vector_similarity(keyword_vector(a), keyword_vector(b)) == content_similarity(a, b)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from math import sqrt
+from typing import NamedTuple
 
 # 24 or 32 raised the label agreement by 0.01 to 0.04 at equal coverage but not the top 1s right
 # by hand (27 of 60 with 16 and with 24); 16 keeps the tuples and the comparisons small.
@@ -148,6 +149,39 @@ def content_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
             if not shared:
                 break
     return min(1.0, dot / sqrt(_NORMS[len(a)] * _NORMS[len(b)]))
+
+
+class KeywordVector(NamedTuple):
+    """An article's keywords ready for many comparisons (the index compares each article with
+    dozens of others): the terms as a set, each term's first rank, the tuple itself."""
+
+    terms: frozenset[str]
+    rank: dict[str, int]
+    keywords: tuple[str, ...]
+
+
+def keyword_vector(keywords: tuple[str, ...]) -> KeywordVector:
+    keywords = keywords[:KEYWORD_COUNT]
+    rank: dict[str, int] = {}
+    for n, term in enumerate(keywords):
+        rank.setdefault(term, n)
+    return KeywordVector(frozenset(rank), rank, keywords)
+
+
+def vector_similarity(a: KeywordVector, b: KeywordVector) -> float:
+    """`content_similarity` of two prepared vectors: the same value to the last bit (the same
+    terms summed in the same order), without rebuilding sets for every pair."""
+    shared = a.terms & b.terms
+    if not shared:
+        return 0.0
+    if a.keywords == b.keywords:
+        return 1.0
+    if b.keywords < a.keywords:
+        a, b = b, a
+    weights, dot = _RANK_WEIGHTS, 0.0
+    for term in sorted(shared, key=a.rank.__getitem__):
+        dot += weights[a.rank[term]] * weights[b.rank[term]]
+    return min(1.0, dot / sqrt(_NORMS[len(a.keywords)] * _NORMS[len(b.keywords)]))
 
 
 _RANK_WEIGHTS = tuple(1.0 / sqrt(rank + 2) for rank in range(KEYWORD_COUNT))
