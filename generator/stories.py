@@ -226,16 +226,19 @@ def story_links_since(previous: Links, by_id: Mapping[str, Article], ordered: Se
         kept = {o for o in others if o not in changed and o in by_id}
         if kept:
             links[i] = kept
-    # Newest first: negated stamps ascend, so bisect finds the window.
-    keys = [-(_stamp(a) or float("-inf")) for a in ordered]
     window = rules.window_hours * 3600
     traits = TraitCache(by_id)
+
+    def key(article: Article) -> float:  # newest first: negated stamps ascend (undated last)
+        stamp = traits[article.id].stamp
+        return -stamp if stamp is not None else float("inf")
+
     for i in sorted(changed):
         if i not in by_id or traits[i].stamp is None:
             continue
         stamp = traits[i].stamp
-        low = bisect.bisect_left(keys, -(stamp + window))
-        high = bisect.bisect_right(keys, -(stamp - window))
+        low = bisect.bisect_left(ordered, -(stamp + window), key=key)
+        high = bisect.bisect_right(ordered, -(stamp - window), key=key)
         for other in ordered[low:high]:
             if other.id != i and _same(traits[i], traits[other.id], rules):
                 links.setdefault(i, set()).add(other.id)

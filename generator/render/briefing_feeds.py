@@ -23,7 +23,8 @@ from generator.render.feeds import GUID_NAMESPACE, FeedWriter, fallback_date, fe
 from generator.render.links import Links
 from generator.render.reader import SiteReader, note, remembered
 
-# Days (weeks) a briefing feed carries at most: a month of days, a quarter of weeks.
+# Days (weeks) a briefing feed carries at most: a month of days, a quarter of weeks
+# (config.feed_items can only lower them; generator.render.reader.FIRST_LIMIT bounds them).
 DAILY_ITEMS = 30
 WEEKLY_ITEMS = 13
 
@@ -58,9 +59,8 @@ def briefing_feed_documents(reader: SiteReader, config: SiteConfig, links: Links
 
 def _items(reader: SiteReader, links: Links, kind: str, count: int):
     def walk() -> list[dict[str, Any]]:
-        note(("T", kind))  # which days there are (the newest `count` of them)
         chosen = []
-        for term in reader.terms(kind)[:count]:
+        for term in reader.newest_terms(kind, count):  # depends on those days, not on all of them
             view = day_view(reader, term.slug, links) if kind == "day" else week_view(reader, term.slug, links)
             newest = max((reader.article(i)["published"] for i in _reports(reader, term.article_ids)), default=None)
             chosen.append({"id": briefing_guid(kind, term.slug), "title": view["title"], "url": view["absolute_url"],

@@ -20,7 +20,8 @@ Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
     ("A",)             the ids of every article, in the site's order (listed or not)
     ("N", kind, slug)  the slugs of the terms next to a term in its kind's order (a day's
                        newer and older day)
-    ("F", kind)        the slug of the first term of a kind (the latest day, the latest week)
+    ("F", kind, n)     the slugs of the first n terms of a kind (the latest day, the days a
+                       briefing feed carries)
 
 An edit of some articles changes the values of a few keys (`changed_keys`); the pages
 that read one of them are the pages to look at again, whatever their templates show.
@@ -76,6 +77,9 @@ def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
 
 
 LISTING_KINDS = ("region", "topic", "subject", "month", "day", "week")
+# The most terms `newest_terms` gives (the briefing feeds' 30 days): changed_keys marks the
+# ("F", kind, n) keys up to it.
+FIRST_LIMIT = 30
 
 
 class SiteIndex:
@@ -199,9 +203,15 @@ class SiteReader:
 
     def newest_term(self, kind: str) -> str | None:
         """The slug of the first term of a kind (the latest day or week), None when there is none."""
-        note(("F", kind))
-        terms = _terms_of(self._site, kind)
+        terms = self.newest_terms(kind, 1)
         return terms[0].slug if terms else None
+
+    def newest_terms(self, kind: str, count: int) -> list["TermData"]:
+        """The first `count` terms of a kind (the latest days): what depends on them does not
+        depend on the counts of all the others, as `terms` would make it."""
+        count = min(count, FIRST_LIMIT)
+        note(("F", kind, count))
+        return [TermData(self, term) for term in _terms_of(self._site, kind)[:count]]
 
 
 class TermData:
@@ -301,8 +311,7 @@ class KeyValues:
         if kind == "N":
             return self._index.term_neighbours(key[1], key[2])
         if kind == "F":
-            terms = _terms_of(site, key[1])
-            return terms[0].slug if terms else None
+            return tuple(t.slug for t in _terms_of(site, key[1])[:key[2]])
         if kind == "A":
             return tuple(a.id for a in site.articles)
         if kind == "s":
@@ -349,8 +358,9 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
         if old_slugs != new_slugs:
             keys.update(("N", kind, slug) for slug in set(old_slugs) | set(new_slugs)
                         if before.term_neighbours(kind, slug) != after.term_neighbours(kind, slug))
-            if old_slugs[:1] != new_slugs[:1]:
-                keys.add(("F", kind))
+            first = next((n for n, (a, b) in enumerate(zip(old_slugs, new_slugs)) if a != b),
+                         min(len(old_slugs), len(new_slugs)))
+            keys.update(("F", kind, n) for n in range(first + 1, FIRST_LIMIT + 1))
     # A listing that appears or goes away gives (or takes) a link in the view of every article
     # of its term, listed or not (a story's other reports, a non-policy article on /other/).
     born = {key for key in set(before.listings) ^ set(after.listings) if key[0] in ("region", "topic", "subject")}
