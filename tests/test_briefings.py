@@ -48,10 +48,11 @@ def test_golden_briefings(output: Path):
 
 
 def test_every_day_and_week_with_articles_has_a_briefing(output: Path):
-    assert sorted(p.name for p in (output / "daily").iterdir() if p.is_dir()) == ["2024-05-20", "2024-05-21", "2024-05-27"]
+    assert sorted(p.name for p in (output / "daily").iterdir() if p.is_dir()) == ["2024-05-20", "2024-05-21", "2024-05-27",
+                                                                                       "2024-05-28"]
     assert sorted(p.name for p in (output / "weekly").iterdir() if p.is_dir()) == ["2024-W21", "2024-W22"]
     home = (output / "index.html").read_text(encoding="utf-8")
-    assert 'href="/brief/daily/2024-05-27/"><strong>今日</strong>' in home
+    assert 'href="/brief/daily/2024-05-28/"><strong>今日</strong>' in home
     assert 'href="/brief/weekly/2024-W22/"><strong>本周</strong>' in home
 
 
@@ -68,10 +69,10 @@ def test_a_story_is_told_once_with_all_its_outlets(output: Path):
 def test_briefing_feeds_have_one_item_per_day_with_a_lasting_id(output: Path):
     daily = feedparser.parse((output / "daily" / "atom.xml").read_bytes())
     assert [e.link for e in daily.entries] == [f"https://example.org/brief/daily/{d}/"
-                                               for d in ("2024-05-27", "2024-05-21", "2024-05-20")]
-    assert daily.entries[2].id == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'day/2024-05-20')}"  # the day's slug alone
-    assert daily.entries[0].updated == "2024-05-27T18:20:00+08:00"  # the day's newest report
-    content = daily.entries[2].content[0].value
+                                               for d in ("2024-05-28", "2024-05-27", "2024-05-21", "2024-05-20")]
+    assert daily.entries[3].id == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'day/2024-05-20')}"  # the day's slug alone
+    assert daily.entries[1].updated == "2024-05-27T18:20:00+08:00"  # the day's newest report
+    content = daily.entries[3].content[0].value
     assert 'href="https://example.org/brief/articles/cq-jobs-cqrb/"' in content and 'href="/' not in content
     weekly = feedparser.parse((output / "weekly" / "rss.xml").read_bytes())
     assert [e.link for e in weekly.entries] == ["https://example.org/brief/weekly/2024-W22/",
@@ -82,3 +83,15 @@ def test_briefing_feeds_are_valid(output: Path):
     from tests.test_feeds import assert_feeds_valid
 
     assert_feeds_valid(output)
+
+
+def test_related_lists_are_by_content_and_never_the_own_story(output: Path):
+    """The graduates' job fair a week later is related to the jobs measures (same region, same
+    matter); the measures' other reports share the lead's list and never list each other."""
+    lead = (output / "articles" / "cq-jobs-cqrb" / "index.html").read_text(encoding="utf-8")
+    related = lead.split('id="related-heading"')[1].split("</aside>")[0]
+    assert "cq-graduates/" in related and "cq-jobs-gmw/" not in related and "cq-jobs-sina/" not in related
+    repost = (output / "articles" / "cq-jobs-gmw" / "index.html").read_text(encoding="utf-8")
+    assert "cq-graduates/" in repost.split('id="related-heading"')[1]
+    pension = (output / "articles" / "gd-pension" / "index.html").read_text(encoding="utf-8")
+    assert 'id="related-heading"' not in pension  # sharing a subject is not enough

@@ -105,8 +105,8 @@ def test_a_reader_follows_a_story_from_the_home_page(served, width: int):
         page.goto(site.base_url)
         reader.arrive("")
         reader.shoot("home")
-        reader.click_to(page.locator("nav.briefing-links a", has_text=re.compile(r"^\s*今日")), "daily/2024-05-27/")
-        assert page.locator("h1").inner_text() == "2024年5月27日（星期一）"
+        reader.click_to(page.locator("nav.briefing-links a", has_text=re.compile(r"^\s*今日")), "daily/2024-05-28/")
+        assert page.locator("h1").inner_text() == "2024年5月28日（星期二）"
 
         # 2. 较早, day by day, back to Monday 20 May.
         days = []
@@ -115,7 +115,7 @@ def test_a_reader_follows_a_story_from_the_home_page(served, width: int):
             reader.click_to(page.locator("nav.prev-next a[rel=next]", has_text="较早"),
                             re.compile(r".*/brief/daily/\d{4}-\d\d-\d\d/$"))
             days.append(page.url.removeprefix(site.base_url))
-        assert days == ["daily/2024-05-21/", "daily/2024-05-20/"]
+        assert days == ["daily/2024-05-27/", "daily/2024-05-21/", "daily/2024-05-20/"]
         assert page.locator("nav.prev-next a", has_text="较早").count() == 0  # the first day has no older one
 
         # ... up to its week, and back to the day from the week's list of days.
