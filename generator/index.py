@@ -9,9 +9,10 @@ from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping
 
 from generator.diagnostics import Diagnostic, warning
-from generator.enrich.keywords import KeywordVector, keyword_vector, vector_similarity
+from generator.enrich.keywords import keyword_vector, vector_similarity
 from generator.enrich.subjects import default_subjects
 from generator.model import Article, Page, Site, Term
+from generator.per_article import PerArticle
 from generator.stories import story_groups, story_links, story_links_since
 
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)
@@ -231,7 +232,7 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
     computation gives for them.
     """
     by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
-    stamp = _Stamps(by_id)
+    stamp = PerArticle(by_id, lambda article: article.stamp)
     near: dict[str, set[str]] = defaultdict(set)
     wanted = None if only is None else set(only)
     if wanted is None:
@@ -244,7 +245,7 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
             for term, i in places:
                 near[article_id].update(term.article_ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1])
     related = {}
-    vectors = _Vectors(by_id)
+    vectors = PerArticle(by_id, lambda article: keyword_vector(article.keywords))
     scored: dict[tuple[str, str], float] = {}  # the similarity is symmetric: each pair once
     for article_id, others in near.items():
         mine = vectors[article_id]
@@ -261,31 +262,6 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
         if candidates:
             related[article_id] = _ranked(article_id, candidates, stamp)
     return related
-
-
-class _Vectors(dict):
-    """Keyword vectors (generator.enrich.keywords) by id, made when first asked."""
-
-    def __init__(self, by_id: Mapping[str, Article]) -> None:
-        super().__init__()
-        self._by_id = by_id
-
-    def __missing__(self, article_id: str) -> KeywordVector:
-        value = self[article_id] = keyword_vector(self._by_id[article_id].keywords)
-        return value
-
-
-class _Stamps(dict):
-    """Publication instants (POSIX seconds, None when undated) by id, computed when first asked."""
-
-    def __init__(self, articles: Iterable[Article]) -> None:
-        super().__init__()
-        self._by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
-
-    def __missing__(self, article_id: str) -> float | None:
-        published = self._by_id[article_id].published
-        value = self[article_id] = published.timestamp() if published else None
-        return value
 
 
 def _memberships(terms: tuple[Term, ...], wanted: set[str]) -> dict[str, list[tuple[Term, int]]]:

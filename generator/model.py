@@ -135,6 +135,11 @@ class Article:
         return f"articles/{self.slug}/"
 
     @property
+    def stamp(self) -> float | None:
+        """Publication instant in POSIX seconds (what time windows compare), None when undated."""
+        return self.published.timestamp() if self.published else None
+
+    @property
     def alias_pages(self) -> tuple[str, ...]:
         """The redirect files its aliases are written as (a folder URL gets its index.html)."""
         return tuple(a + "index.html" if a.endswith("/") else a for a in self.aliases)

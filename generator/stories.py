@@ -4,24 +4,24 @@ Index stage, pure. Two articles are *linked* when `same_story` says so; a story 
 connected group of linked articles, and its lead (the earliest report) stands for it in
 listings, briefings and feeds, the others shown with it as "also reported by".
 
-Only articles sharing something are compared: two of the SKETCH_SIZE sketch values of their
-headline and lead (generator.enrich.story_sketch), or numbers, within the time window. A full
-build finds those pairs through posting lists of the values; an update compares each changed
-article with the articles of its time window. Both apply the same test to the same pairs
-(`candidate` then `same_story`), so an update links exactly what a full build links.
+Only articles sharing something are compared: two of the smallest `StoryRules.indexed` sketch
+values of their headline and lead (generator.enrich.story_sketch), or numbers, within the time
+window. A full build finds those pairs through posting lists of the values; an update compares
+each changed article with the articles of its time window. Both apply the same test (`_same`,
+which starts with the candidate test), so an update links exactly what a full build links.
 """
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from generator.enrich.story_sketch import SKETCH_SIZE, sketch_values
 from generator.model import Article
+from generator.per_article import PerArticle
 
-__all__ = ["RULES", "StoryRules", "candidate", "same_story", "story_links", "story_groups", "pair_evidence"]
+__all__ = ["RULES", "StoryRules", "pair_evidence", "same_story", "story_groups", "story_links", "story_links_since"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +69,6 @@ class PairEvidence:
     conflict: bool
 
 
-def _stamp(article: Article) -> float | None:
-    return article.published.timestamp() if article.published else None
-
-
 class Traits(NamedTuple):
     """What the rules read of one article, decoded once per build (not once per pair)."""
 
@@ -85,29 +81,13 @@ class Traits(NamedTuple):
 
 def traits_of(article: Article) -> Traits:
     ordered = sketch_values(article.sketch)
-    return Traits(_stamp(article), frozenset(ordered), frozenset(ordered[:RULES.indexed]), frozenset(article.numbers),
+    return Traits(article.stamp, frozenset(ordered), frozenset(ordered[:RULES.indexed]), frozenset(article.numbers),
                   article.title)
 
 
-class TraitCache(dict):
-    """Traits by article id, made when first asked (one per build or update)."""
-
-    def __init__(self, by_id: Mapping[str, Article]) -> None:
-        super().__init__()
-        self._by_id = by_id
-
-    def __missing__(self, article_id: str) -> Traits:
-        value = self[article_id] = traits_of(self._by_id[article_id])
-        return value
-
-
-def candidate(a: Article, b: Article, rules: StoryRules = RULES) -> bool:
+def _candidate(a: Traits, b: Traits, rules: StoryRules) -> bool:
     """Worth comparing: both dated, within the window, sharing `min_shared` of their indexed
     sketch values and numbers."""
-    return _candidate(traits_of(a), traits_of(b), rules)
-
-
-def _candidate(a: Traits, b: Traits, rules: StoryRules) -> bool:
     if a.stamp is None or b.stamp is None or abs(a.stamp - b.stamp) > rules.window_hours * 3600:
         return False
     return len(a.indexed & b.indexed) + len(a.numbers & b.numbers) >= rules.min_shared
@@ -118,13 +98,22 @@ def pair_evidence(a: Article, b: Article) -> PairEvidence:
 
 
 def _evidence(a: Traits, b: Traits) -> PairEvidence:
-    merged = sorted(a.values | b.values)[:SKETCH_SIZE]
-    similarity = sum(1 for v in merged if v in a.values and v in b.values) / len(merged) if merged else 0.0
     shared = len(a.numbers & b.numbers)
-    smaller = min(len(a.numbers), len(b.numbers))
-    conflict = smaller >= RULES.conflict_numbers and shared * 2 < smaller
     hours = abs(a.stamp - b.stamp) / 3600 if a.stamp is not None and b.stamp is not None else float("inf")
-    return PairEvidence(hours, similarity, _title_similarity(a.title, b.title), shared, conflict)
+    return PairEvidence(hours, _similarity(a, b), _title_similarity(a.title, b.title), shared,
+                        _conflict(a, b, shared, RULES))
+
+
+def _similarity(a: Traits, b: Traits) -> float:
+    """Broder's bottom-k estimate of the Jaccard similarity of the two shingle sets."""
+    merged = sorted(a.values | b.values)[:SKETCH_SIZE]
+    return sum(1 for v in merged if v in a.values and v in b.values) / len(merged) if merged else 0.0
+
+
+def _conflict(a: Traits, b: Traits, shared_numbers: int, rules: StoryRules) -> bool:
+    """Both give numbers and share less than half of the smaller set: another issue of a statistic."""
+    smaller = min(len(a.numbers), len(b.numbers))
+    return smaller >= rules.conflict_numbers and shared_numbers * 2 < smaller
 
 
 def same_story(a: Article, b: Article, rules: StoryRules = RULES) -> bool:
@@ -137,8 +126,7 @@ def _same(a: Traits, b: Traits, rules: StoryRules) -> bool:
     if not _candidate(a, b, rules):
         return False
     numbers = len(a.numbers & b.numbers)
-    smaller = min(len(a.numbers), len(b.numbers))
-    if smaller >= rules.conflict_numbers and numbers * 2 < smaller:
+    if _conflict(a, b, numbers, rules):
         return False
     # The estimated similarity is at most the shared values over the merged sketch's size:
     # below what the best rule open to this pair needs, no need to estimate it.
@@ -147,10 +135,7 @@ def _same(a: Traits, b: Traits, rules: StoryRules) -> bool:
     shared = len(a.values & b.values)
     if shared < need * min(SKETCH_SIZE, len(a.values) + len(b.values) - shared):
         return False
-    merged = sorted(a.values | b.values)[:SKETCH_SIZE]
-    if not merged:
-        return False
-    similarity = sum(1 for v in merged if v in a.values and v in b.values) / len(merged)
+    similarity = _similarity(a, b)
     if similarity >= rules.repost_similarity:
         return True
     if similarity >= rules.rewrite_similarity and numbers >= rules.rewrite_numbers:
@@ -183,7 +168,7 @@ Links = Mapping[str, tuple[str, ...]]
 def story_links(articles: Sequence[Article], rules: StoryRules = RULES) -> dict[str, tuple[str, ...]]:
     """For each article linked to any other, the ids it is linked to (sorted): every pair of
     articles that shares `min_shared` postings within the window, tested once."""
-    dated = sorted((a for a in articles if a.published is not None), key=lambda a: (_stamp(a), a.id))
+    dated = sorted((a for a in articles if a.published is not None), key=lambda a: (a.stamp, a.id))
     traits = [traits_of(a) for a in dated]
     stamps = [t.stamp for t in traits]
     postings: dict[object, list[int]] = defaultdict(list)
@@ -227,7 +212,7 @@ def story_links_since(previous: Links, by_id: Mapping[str, Article], ordered: Se
         if kept:
             links[i] = kept
     window = rules.window_hours * 3600
-    traits = TraitCache(by_id)
+    traits = PerArticle(by_id, traits_of)
 
     def key(article: Article) -> float:  # newest first: negated stamps ascend (undated last)
         stamp = traits[article.id].stamp
@@ -250,9 +235,6 @@ def story_links_since(previous: Links, by_id: Mapping[str, Article], ordered: Se
 # Groups: connected linked articles, lead first
 # ---------------------------------------------------------------------------
 
-_LATEST = datetime.max
-
-
 def story_groups(links: Links, by_id: Mapping[str, Article], rules: StoryRules = RULES) -> dict[str, tuple[str, ...]]:
     """Every clustered article's story: the ids of its group, lead first, then by date and id.
 
@@ -267,11 +249,11 @@ def story_groups(links: Links, by_id: Mapping[str, Article], rules: StoryRules =
     for lead in sorted(links, key=lambda i: _lead_rank(by_id[i])):
         if lead in stories:
             continue
-        limit = _stamp(by_id[lead]) + window
+        limit = by_id[lead].stamp + window
         group, todo = {lead}, [lead]
         while todo:
             for other in links.get(todo.pop(), ()):
-                if other not in group and other not in stories and _stamp(by_id[other]) <= limit:
+                if other not in group and other not in stories and by_id[other].stamp <= limit:
                     group.add(other)
                     todo.append(other)
         if len(group) < 2:
@@ -283,6 +265,5 @@ def story_groups(links: Links, by_id: Mapping[str, Article], rules: StoryRules =
 
 
 def _lead_rank(article: Article) -> tuple:
-    published = article.published
-    minute = published.timestamp() // 60 if published else float("inf")
+    minute = article.stamp // 60 if article.published else float("inf")
     return (minute, -len(article.text), article.id)

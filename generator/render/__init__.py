@@ -240,13 +240,13 @@ def briefing_plans(reader: SiteReader, site: Site, common: dict[str, Any], links
 def _day_page(reader: SiteReader, common: dict[str, Any], links: Links, slug: str) -> dict[str, Any]:
     view = day_view(reader, slug, links)
     return {**common, "nav": "briefings", "day": view, "canonical": view["absolute_url"],
-            "feeds": _site_feeds(links) + _briefing_feeds("day", links)}
+            **_with_briefing_feeds("day", links)}
 
 
 def _week_page(reader: SiteReader, common: dict[str, Any], links: Links, slug: str) -> dict[str, Any]:
     view = week_view(reader, slug, links)
     return {**common, "nav": "briefings", "week": view, "canonical": view["absolute_url"],
-            "feeds": _site_feeds(links) + _briefing_feeds("week", links)}
+            **_with_briefing_feeds("week", links)}
 
 
 def _briefing_archive(reader: SiteReader, common: dict[str, Any], links: Links, kind: str) -> dict[str, Any]:
@@ -261,7 +261,7 @@ def _briefing_archive(reader: SiteReader, common: dict[str, Any], links: Links, 
     return {**common, "nav": "briefings", "heading": heading, "kind": kind, "canonical": links.absolute(folder),
             "groups": [{"name": (f"{g[:4]}年{int(g[5:])}月" if kind == "day" else f"{g}年"), "items": items}
                        for g, items in groups.items()],
-            "feeds": _site_feeds(links) + _briefing_feeds(kind, links), "other": _briefing_other(kind, links)}
+            **_with_briefing_feeds(kind, links), "other": _briefing_other(kind, links)}
 
 
 def _briefing_other(kind: str, links: Links) -> dict[str, str]:
@@ -278,10 +278,14 @@ def _latest_briefings(reader: SiteReader, links: Links) -> dict[str, Any] | None
             "week": {"name": week_title(week), "url": reader.term_url("week", week)} if week else None}
 
 
+def _with_briefing_feeds(kind: str, links: Links) -> dict[str, Any]:
+    """A briefing page's feeds: the site's and the briefings' in <head>, the briefings' to subscribe to."""
+    own = _briefing_feeds(kind, links)
+    return {"feeds": _site_feeds(links) + own, "term_feeds": own}
+
+
 def _briefing_feeds(kind: str, links: Links) -> list[dict[str, str]]:
-    folder, name = ("daily/", "每日简报") if kind == "day" else ("weekly/", "每周简报")
-    return [{"title": f"{name} RSS", "type": "application/rss+xml", "url": links.url(folder + "rss.xml")},
-            {"title": f"{name} Atom", "type": "application/atom+xml", "url": links.url(folder + "atom.xml")}]
+    return _feed_pair("每日简报", "daily/", links) if kind == "day" else _feed_pair("每周简报", "weekly/", links)
 
 
 def _regions_page(reader: SiteReader, common: dict[str, Any], links: Links) -> dict[str, Any]:
@@ -393,8 +397,13 @@ def _site_feeds(links: Links) -> list[dict[str, str]]:
 
 
 def _term_feeds(term: Term, links: Links) -> list[dict[str, str]]:
-    return [{"title": f"{term.name} RSS", "type": "application/rss+xml", "url": links.url(term.url_path + "rss.xml")},
-            {"title": f"{term.name} Atom", "type": "application/atom+xml", "url": links.url(term.url_path + "atom.xml")}]
+    return _feed_pair(term.name, term.url_path, links)
+
+
+def _feed_pair(name: str, folder: str, links: Links) -> list[dict[str, str]]:
+    """The RSS and Atom feeds of a folder (a term's, the briefings'), as pages link them."""
+    return [{"title": f"{name} RSS", "type": "application/rss+xml", "url": links.url(folder + "rss.xml")},
+            {"title": f"{name} Atom", "type": "application/atom+xml", "url": links.url(folder + "atom.xml")}]
 
 
 def _years(months: list[TermData], links: Links) -> list[dict[str, Any]]:

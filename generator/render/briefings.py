@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -87,16 +88,12 @@ def one_line(summary: str) -> str:
 def sections(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Stories under their main subject (the library's order, 其他 last), then their region
     (全国 first, then the regions with most stories, then 未标明地区); newest first inside."""
-    order: dict[str, int] = {}
     by_subject: dict[str, list[dict[str, Any]]] = {}
     for story in stories:
-        subject = story["subject"]
-        name = subject["name"] if subject else OTHER_SUBJECT
-        by_subject.setdefault(name, []).append(story)
-        if subject:
-            order.setdefault(name, len(order))
+        by_subject.setdefault(story["subject"]["name"] if story["subject"] else OTHER_SUBJECT, []).append(story)
+    order = _library_order()
     result = []
-    for name in sorted(by_subject, key=lambda n: (n == OTHER_SUBJECT, order.get(n, 0), n)):
+    for name in sorted(by_subject, key=lambda n: (n == OTHER_SUBJECT, order.get(n, len(order)), n)):
         members = by_subject[name]
         subject = members[0]["subject"]
         result.append({"name": name, "url": subject["url"] if subject else None, "count": len(members),
@@ -132,7 +129,6 @@ def day_view(reader: SiteReader, slug: str, links: Links) -> dict[str, Any]:
     """Everything a day's briefing shows (page and feed item)."""
     term = reader.term("day", slug)
     stories = [story_view(reader, i) for i in term.article_ids]
-    stories = _in_subject_order(stories)
     newer, older = reader.term_neighbours("day", slug)
     week = week_of(slug)
     return {"slug": slug, "title": day_title(slug), "url": links.url(f"daily/{slug}/"),
@@ -145,12 +141,12 @@ def day_view(reader: SiteReader, slug: str, links: Links) -> dict[str, Any]:
             "week": {"name": week_title(week), "url": links.url(f"weekly/{week}/")}}
 
 
-def _in_subject_order(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Sections follow the State Council library's order of subjects, whatever order stories come in."""
+@lru_cache(maxsize=1)
+def _library_order() -> dict[str, int]:
+    """The State Council library's order of subjects, by name: the order of a briefing's sections."""
     from generator.enrich.subjects import default_subjects
 
-    order = {s.name: n for n, s in enumerate(default_subjects().subjects)}
-    return sorted(stories, key=lambda s: order.get(s["subject"]["name"], len(order)) if s["subject"] else len(order))
+    return {s.name: n for n, s in enumerate(default_subjects().subjects)}
 
 
 def week_view(reader: SiteReader, slug: str, links: Links) -> dict[str, Any]:

@@ -352,8 +352,9 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
             old_pages, new_pages = (was.pages if was else ()), (now.pages if now else ())
             keys.update(("p", *key, n + 1) for n in range(max(len(old_pages), len(new_pages)))
                         if n >= len(old_pages) or n >= len(new_pages) or old_pages[n] != new_pages[n])
-    keys.update(("T", kind) for kind in LISTING_KINDS if _term_counts(old, kind) != _term_counts(new, kind))
-    for kind in LISTING_KINDS:  # a term born or gone moves its neighbours' links and maybe the newest
+    recounted = [kind for kind in LISTING_KINDS if _term_counts(old, kind) != _term_counts(new, kind)]
+    keys.update(("T", kind) for kind in recounted)
+    for kind in recounted:  # a term born, gone or moved shifts its neighbours' links and maybe the newest
         old_slugs, new_slugs = [t.slug for t in _terms_of(old, kind)], [t.slug for t in _terms_of(new, kind)]
         if old_slugs != new_slugs:
             keys.update(("N", kind, slug) for slug in set(old_slugs) | set(new_slugs)
