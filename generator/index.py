@@ -38,6 +38,10 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
     articles = [in_zone(a, tz) for a in articles]
     if non_policy == "drop":
         articles = [a for a in articles if a.policy]
+    if previous is not None:
+        same = _same_shape(previous, articles)
+        if same is not None:
+            return same, []
     ordered = _ordered(articles, previous)
     ordered, problems = _unique_slugs(ordered, previous)
     ordered, alias_problems = _usable_aliases(ordered, previous)
@@ -70,7 +74,41 @@ def build_site(articles: list[Article], page_size: int, *, non_policy: str = "pu
         related = related_articles(listed, regions + subjects)
     else:
         related = _related_since(previous, site, changed)
-    return replace(site, related=related), problems
+    return replace(site, related=related, renamed=bool(problems)), problems
+
+
+def _same_shape(previous: Site, articles: list[Article]) -> Site | None:
+    """`previous` with the changed articles swapped in, when none of them changed anything
+    indexing reads (an edit of the body past the lead, of the summary, of the author...):
+    the order, listings, stories and related lists are then the previous ones. None when
+    indexing must run (an article came, went or changed what it reads; a slug was renamed)."""
+    before = previous.by_id
+    if previous.renamed or len(articles) != len(before):
+        return None
+    fresh = [a for a in articles if before.get(a.id) is not a]
+    if len(fresh) > PATCH_LIMIT:
+        return None
+    for article in fresh:
+        old = before.get(article.id)
+        if old is None or index_facts(old, article.id in previous.stories) != \
+                index_facts(article, article.id in previous.stories):
+            return None
+    if not fresh:
+        return previous
+    swap = {a.id: a for a in fresh}
+    by_id = dict(before)
+    by_id.update(swap)
+    return replace(previous, articles=tuple(swap.get(a.id, a) for a in previous.articles), by_id=by_id)
+
+
+def index_facts(article: Article, in_story: bool) -> tuple:
+    """Everything of an article that indexing reads: ordering (date, title, id), slug and aliases
+    (and the source path that decides slug conflicts), listings (region, topics, subjects,
+    policy, dates), story links (sketch and numbers of headline and lead) and related lists
+    (keywords). A story picks its lead among equally early reports by text length."""
+    return (article.slug, article.source, article.title, article.published, article.updated, article.region,
+            article.topics, article.subjects, article.policy, article.aliases, article.sketch, article.numbers,
+            article.keywords, len(article.text) if in_story else None)
 
 
 def _related_since(previous: Site, site: Site, changed: set[str]) -> dict[str, tuple[str, ...]]:

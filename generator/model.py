@@ -206,3 +206,4 @@ class Site:
     # article's story (its ids, lead first); an article in no story is in neither.
     story_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    renamed: bool = False  # indexing renamed a slug or dropped an alias (it warned): see index.build_site

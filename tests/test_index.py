@@ -189,3 +189,78 @@ def test_unique_slugs_follow_the_plain_rule(slugs, random):
     site, problems = build_site(articles, 10)
     assert {a.id: a.slug for a in site.articles} == _reference_unique_slugs(articles)
     assert len(problems) == sum(1 for a in articles if a.slug != site.by_id[a.id].slug)
+
+
+def _perturbed(value):
+    """Another value of the same kind (a field's value changed by an edit)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "改" * 40
+    if isinstance(value, (tuple, bytes)):
+        return value[:0] if value else ("改",)
+    if isinstance(value, datetime):
+        return value + timedelta(days=3)
+    if isinstance(value, PurePosixPath):
+        return value.with_name("0" + value.name)
+    return "改" if value is None else None  # a region (or any reference) removed
+
+
+def _structure(site):
+    """What indexing decides, without the article objects themselves."""
+    return (tuple(a.id for a in site.articles), tuple((a.id, a.slug) for a in site.articles), site.index_pages,
+            site.other_pages, site.listed, site.regions, site.topics, site.months, site.subjects, site.days,
+            site.weeks, dict(site.related), dict(site.story_links), dict(site.stories), site.renamed)
+
+
+def test_fields_outside_the_index_facts_change_nothing_indexing_decides():
+    """The update's shortcut (index._same_shape) reuses the previous site when an edit left
+    `index_facts` alone: every other field of an article must then be one indexing never reads.
+    A new field, or a new read of an old one, fails here until index_facts lists it."""
+    import dataclasses
+
+    from generator.index import index_facts
+
+    articles = [make(1, BASE, CHONGQING, [JOBS], story=1, keywords=keywords_of(JOBS_TEXT)),
+                make(2, BASE, CHONGQING, [JOBS], story=2),  # the same minute: the longer text leads
+                make(3, BASE - timedelta(days=1), CHONGQING, [JOBS], keywords=keywords_of(JOBS_TEXT_2)),
+                make(4, BASE - timedelta(days=2), GUANGDONG, [PENSION], policy=False)]
+    articles[0] = replace(articles[0], text="正文更长一些")
+    site, _ = build_site(articles, 2, tz=SHANGHAI)
+    assert site.stories and site.related  # every kind of decision is there to be moved
+    sites = {mode: build_site(articles, 2, tz=SHANGHAI, non_policy=mode)[0] for mode in ("publish", "separate", "drop")}
+    facts = set()
+    for field in dataclasses.fields(Article):
+        if field.name == "id":
+            continue  # the shortcut matches an edited article with its previous version by id
+        for n, article in enumerate(articles):
+            edited = replace(article, **{field.name: _perturbed(getattr(article, field.name))})
+            in_story = article.id in site.stories
+            if index_facts(article, in_story) != index_facts(edited, in_story):
+                facts.add(field.name)
+                continue  # an index fact: indexing runs again for it
+            for mode in ("publish", "separate", "drop"):
+                again, _ = build_site(articles[:n] + [edited] + articles[n + 1:], 2, tz=SHANGHAI, non_policy=mode)
+                assert _structure(again) == _structure(sites[mode]), (field.name, article.id, mode)
+    assert {"slug", "published", "region", "topics", "subjects", "policy", "keywords", "text", "sketch"} <= facts
+
+
+@settings(max_examples=100, deadline=None)
+@given(article_specs, st.lists(st.tuples(st.integers(0, 40), st.sampled_from(
+    ["body_html", "summary", "author", "digest", "text", "figures", "title", "keywords"])), max_size=6))
+def test_an_edit_outside_the_index_facts_reuses_the_previous_site_exactly(before, edits):
+    """Body, summary or author edits (most preview saves) swap the article into the previous
+    site; whatever an edit changed, the result is the one a full indexing gives."""
+    old_articles = _articles(before)
+    new_articles = dict(old_articles)
+    for n, name in edits:
+        if n in new_articles:
+            article = new_articles[n]
+            new_articles[n] = replace(article, **{name: _perturbed(getattr(article, name))})
+    previous, _ = build_site(list(old_articles.values()), 3, tz=SHANGHAI)
+    full, _ = build_site(list(new_articles.values()), 3, tz=SHANGHAI)
+    again, _ = build_site([previous.by_id[a.id] if a is old_articles[n] else a for n, a in new_articles.items()],
+                          3, tz=SHANGHAI, previous=previous)
+    assert again == full

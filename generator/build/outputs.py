@@ -41,18 +41,19 @@ class Written:
     reused: int  # pages kept because nothing they show changed
     records: Records  # every planned page and document: what the next build compares with
     search_due: str | None  # the search index key the pages need, when the published index is not it
+    remade: frozenset[str] = frozenset()  # the paths whose record is not the previous one (removed ones too)
 
 
 def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], writer: "StagedWriter | InPlaceWriter",
-                  previous: Records | None, *, content_key: str, views: dict, changed: set | None = None,
+                  previous: Records | None, *, content_key: str, views: dict, affected: set[str] | None = None,
                   index_now: bool = True, timings: dict[str, float] | None = None,
                   jobs: int | None = None) -> Written:
     """Every planned page, document and static file through `writer`, reusing what `previous`
     (the last build's records) shows unchanged.
 
-    `changed`: the dependency keys an edit changed (generator.render.reader.changed_keys);
-    a published page that read none of them is not even gathered. None (a whole build):
-    every page is gathered and fingerprinted. `index_now`: run Pagefind over the staged
+    `affected`: the outputs that read a dependency key an edit changed (generator.build.
+    dependents over generator.render.reader.changed_keys); any other published output is
+    not even gathered. None (a whole build): every page is gathered and fingerprinted. `index_now`: run Pagefind over the staged
     site now; otherwise the key of the index the pages need is returned in `search_due`
     (the preview indexes in the background).
     """
@@ -66,10 +67,11 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     previous = previous or {}
     key, env = renderer
     records: Records = {}
+    remade: list[str] = []  # paths whose record is made now (or removed), not the previous one
     mark = clock()
     reader = site_reader(site, config, content_key, views)
     plans = page_plans(reader, site, config)
-    if changed is None:
+    if affected is None:
         _forget_other_views(views, site)  # once per whole build, not on every preview update
     values = KeyValues(site, lambda article_id: reader.article(article_id)["_fp"])
     timings["plan"] = clock() - mark
@@ -77,13 +79,13 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     todo, gathered, reused = [], [], 0
     for plan in plans:
         old = previous.get(plan.path)
-        if _unaffected(old, changed):
+        if affected is not None and old is not None and plan.path not in affected:
             records[plan.path] = old  # it read nothing the edit changed: not even gathered
             continue
         with recording() as keys:
             spec = plan.spec()
         fingerprint = None  # made by the render workers, in parallel, for a page rendered anyway
-        if old is not None and changed is None:  # a whole build: keep the page if nothing it shows moved
+        if old is not None and affected is None:  # a whole build: keep the page if nothing it shows moved
             fingerprint = context_fingerprint(key, spec.template, spec.context)
             if old.fingerprint == fingerprint and old.deps == values.digest(old.keys) and writer.keep(spec.path):
                 records[spec.path] = old
@@ -98,17 +100,19 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     for spec, (_, keys), (fingerprint, digest, read) in zip(todo, gathered, rendered):
         keys = tuple(sorted(keys.union(read)))
         records[spec.path] = Record(fingerprint, digest, keys, values.digest(keys))
+        remade.append(spec.path)
     timings["render"] = clock() - mark
     mark = clock()
     count = len(todo)
     for planned in documents(site, config, content_key, reader):
         old = previous.get(planned.path)
-        if _unaffected(old, changed):
+        if affected is not None and old is not None and planned.path not in affected:
             records[planned.path] = old
             continue
         with recording() as keys:
             document = planned.prepare()
         keys = tuple(sorted(keys))
+        remade.append(document.path)
         if isinstance(document, LazyDocument):  # a feed or sitemap: made only when what it lists changed
             records[document.path] = Record(document.fingerprint, "", keys)
             if old and old.fingerprint == document.fingerprint and writer.keep(document.path):
@@ -120,13 +124,15 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         count += writer.put_unless_same(document.path, data)
     for rel, path in static_files(config):
         old = previous.get(f"static/{rel}")
-        if changed is not None and old is not None:  # static files change only through a whole build
+        if affected is not None and old is not None:  # static files change only through a whole build
             records[f"static/{rel}"] = old
             continue
         records[f"static/{rel}"] = Record("", "")
+        remade.append(f"static/{rel}")
         count += writer.put_unless_same(f"static/{rel}", _read(path))
     for path in sorted(set(previous) - set(records)):
         writer.remove(path)
+        remade.append(path)
     timings["feeds"] = clock() - mark
     search_due = None
     if config.search:
@@ -142,12 +148,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             search_due = needed
         if index_now:
             timings["search"] = clock() - mark  # an update's index follows in the background, untimed here
-    return Written(count, reused, records, search_due)
-
-
-def _unaffected(old: Record | None, changed: set | None) -> bool:
-    """An update's output that was published and read none of the keys the edit changed."""
-    return changed is not None and old is not None and changed.isdisjoint(old.keys)
+    return Written(count, reused, records, search_due, frozenset(remade))
 
 
 def _forget_other_views(views: dict, site: Site) -> None:

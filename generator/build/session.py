@@ -115,6 +115,8 @@ class Builder:
                 self._state = self._state_of_published_site(files, problems, inputs_now)
                 if self._manifest is None:
                     self._manifest, self._manifest_on_disk = previous, True
+                if self._state is not None:
+                    self._state.dependents.sync(self._manifest.pages)  # now, not on the first save
             return _unchanged(previous, strict, time.perf_counter() - started)
         from generator.index import build_site
 
@@ -165,6 +167,7 @@ class Builder:
             self._warm_up()
             self._state = BuildState(source, displays, dict(zip(displays, results)), problems, site, inputs_now,
                                      content_key, pipeline)
+            self._state.dependents.sync(self._manifest.pages)  # now, not on the first save
         return result
 
     def _state_of_published_site(self, files: list[Path], problems: list[Diagnostic],
@@ -267,6 +270,7 @@ class Builder:
             return None
         count, reused, search_key = written.count, written.reused, written.search_due
         manifest.pages = written.records
+        state.dependents.sync(manifest.pages, written.remade)
         notes: list[Diagnostic] = []
         if self.search is not None and self.search.failure:
             notes.append(warning(PurePosixPath(config.output, INDEX_FOLDER), f"search index not updated: {self.search.failure}"))
@@ -313,6 +317,7 @@ class Builder:
 
         mark = time.perf_counter()
         changed = changed_keys(state.site, site, changed_ids(state.site, site.by_id))
+        affected = state.dependents.readers(changed)
         timings["affected"] = time.perf_counter() - mark
         writer = InPlaceWriter(config.output_dir)
         if not manifest.describes(config.output_dir):
@@ -320,7 +325,7 @@ class Builder:
             return None
         try:
             written = write_outputs(site, config, self._render, writer, manifest.pages, content_key=state.content_key,
-                                    views=self._views, changed=changed,
+                                    views=self._views, affected=affected,
                                     index_now=False, timings=timings, jobs=self.jobs)
             writer.commit()
         except BaseException:

@@ -5,10 +5,11 @@ values from it and returns values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from generator.build.dependents import Dependents
 from generator.build.process import Result
 from generator.diagnostics import Diagnostic
 from generator.inputs import InputsKey
@@ -30,7 +31,7 @@ class BuildState:
     inputs: InputsKey
     content_key: str
     pipeline: "Pipeline"
-
+    dependents: Dependents = field(default_factory=Dependents)  # kept in step with the manifest's records
 
 
 def diagnostics_of(state: BuildState, slug_notes: list[Diagnostic]) -> list[Diagnostic]:

@@ -313,12 +313,12 @@ def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -
                 "canonical": view["absolute_url"],
                 "json_ld": _json_ld(view, config)}
 
-    plans = [PagePlan(f"{article.url_path}index.html", "article.html", context, (article.id,))
+    new = tuple.__new__  # PagePlan(...) without its Python-level __new__: half the cost, per article per update
+    plans = [new(PagePlan, (f"{article.url_path}index.html", "article.html", context, (article.id,)))
              for article in site.articles]
-    for article in site.articles:
-        if article.aliases:
-            plans += [PagePlan(path, "redirect.html", _redirect_context, (common, reader, article.id))
-                      for path in article.alias_pages]
+    for article in [a for a in site.articles if a.aliases]:
+        plans += [PagePlan(path, "redirect.html", _redirect_context, (common, reader, article.id))
+                  for path in article.alias_pages]
     return plans
 
 
