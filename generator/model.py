@@ -207,3 +207,7 @@ class Site:
     story_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     renamed: bool = False  # indexing renamed a slug or dropped an alias (it warned): see index.build_site
+    # The same object while the site's pages are the same ones (index.build_site makes a new
+    # one whenever it indexes; an update that swaps articles into the previous site keeps it):
+    # what lets an update reuse the last build's page plans (generator.build.outputs.PlanMemo).
+    layout: object = field(default_factory=object, compare=False)

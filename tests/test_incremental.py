@@ -267,8 +267,39 @@ def test_a_preview_of_an_up_to_date_site_applies_the_first_save_in_place(tmp_pat
     after = stamps(site / "output")
     assert result.in_place and result.pages > 0
     assert after["regions/chongqing/index.html"] == before["regions/chongqing/index.html"]
-    assert after["regions/national/index.html"] != before["regions/national/index.html"]
+    # a body edit shows on the article's page and in the feeds carrying it, not on the
+    # listings naming it (generator.render.reader: the "b" key)
+    assert after["articles/a03/index.html"] != before["articles/a03/index.html"]
+    assert after["regions/national/rss.xml"] != before["regions/national/rss.xml"]
+    assert after["regions/national/index.html"] == before["regions/national/index.html"]
     assert tree(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_body_edits_past_the_lead_reuse_the_page_plans_and_equal_clean_builds(tmp_path):
+    """The preview's quickest path: an edit that leaves every index fact alone (here a
+    sentence added past the lead) keeps the site's layout, so the update reuses the last
+    write's page plans and looks only at the pages reading the article's body; the result
+    is still byte for byte a clean build's."""
+    from generator.build import Builder
+
+    site = preview_site(tmp_path, 8)
+    filler = "".join(f"各地人社部门逐项落实政策，做好宣传解读和经办服务{'工作' * (k % 3)}。" for k in range(30))
+    for path in sorted((site / "content").glob("*.md")):
+        path.write_text(path.read_text(encoding="utf-8") + filler + "\n", encoding="utf-8")
+    builder = Builder(load_config(site / "site.toml"), persist_cache=False, incremental=True)
+    assert builder.build().written
+    layout = builder._state.site.layout
+    for step in range(3):
+        target = site / "content" / f"a{step * 3:02d}.md"
+        target.write_text(target.read_text(encoding="utf-8") + f"\n补充说明{'又' * step}。\n", encoding="utf-8")
+        before = stamps(site / "output")
+        result = builder.update([target])
+        assert result.in_place and builder._state.site.layout is layout  # the same pages: the plans reused
+        after = stamps(site / "output")
+        rewritten = {path for path in after if after[path] != before.get(path) and path.endswith(".html")}
+        assert len(rewritten) == 1  # the article's own page (and the feeds carrying its body), no listing
+        assert tree(site / "output") == clean_build(site, tmp_path / f"clean{step}")
+    builder.close()
 
 
 def test_a_failed_update_leaves_the_next_rebuild_whole(tmp_path):

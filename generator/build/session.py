@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 
 from generator.build.cache import ArticleCache
 from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
-from generator.build.outputs import write_outputs
+from generator.build.outputs import PlanMemo, write_outputs
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
                                      make_pipeline, process_files)
 from generator.build.state import BuildState, diagnostics_of
@@ -79,6 +79,7 @@ class Builder:
         self._manifest: Manifest | None = None
         self._manifest_on_disk = False  # whether the saved manifest is the one in memory
         self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
+        self._plans = PlanMemo()  # page plans of the last write, reused by an update of the same layout
         self._state: BuildState | None = None
         self._render: tuple[str, Any] | None = None  # (template key, Jinja environment) of the last full build
         self.search = SearchRefresher() if incremental else None
@@ -298,7 +299,8 @@ class Builder:
             previous = None  # another build replaced the site while this one waited for the lock
         try:
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
-                                    content_key=content_key, views=self._views, timings=timings, jobs=self.jobs)
+                                    content_key=content_key, views=self._views, timings=timings, jobs=self.jobs,
+                                    memo=self._plans if self.incremental else None)
             mark = time.perf_counter()
             writer.commit(background_cleanup=background)
             timings["commit"] = time.perf_counter() - mark
@@ -325,7 +327,7 @@ class Builder:
             return None
         try:
             written = write_outputs(site, config, self._render, writer, manifest.pages, content_key=state.content_key,
-                                    views=self._views, affected=affected,
+                                    views=self._views, affected=affected, memo=self._plans,
                                     index_now=False, timings=timings, jobs=self.jobs)
             writer.commit()
         except BaseException:

@@ -21,7 +21,7 @@ from generator.inputs import SiteInputs, code_version
 from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
 from generator.render.images import link_remote_images
 from generator.render.links import Links
-from generator.render.reader import SiteReader, TermData, note
+from generator.render.reader import SiteReader, TermData, head_facts, note
 from generator.render.safety import json_for_script, xml_safe
 from generator.render.tile_map import region_map_svg
 
@@ -85,14 +85,12 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str], str],
-                 embed_images: bool = False, content_key: str = "") -> dict[str, Any]:
-    """What a template may know about an article: plain values, already made safe for XML.
+def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """What a template may know about an article besides its body: plain values, already made safe for XML.
 
-    `_fp` identifies everything the view shows (see render.fingerprint): the source
-    file's digest under the article cache's key, the URLs it links to, the options.
+    `_fp` identifies everything the view shows (see render.fingerprint): the article's
+    head facts (generator.render.reader.HEAD_FIELDS), the URLs it links to, the base URLs.
     """
-    body = xml_safe(article.body_html)
     region = None
     if article.region:
         region = {"name": article.region.name, "slug": article.region.slug,
@@ -101,8 +99,7 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
               for t in article.topics]
     subjects = [{"name": s.name, "slug": s.slug, "sub": s.sub, "url": term_urls.get(("subject", s.slug))}
                 for s in article.subjects]
-    fingerprint = view_fingerprint(article.digest, content_key, article.id, article.slug, region, topics, subjects,
-                                   embed_images, links.base, links.absolute_base,
+    fingerprint = view_fingerprint(head_facts(article), region, topics, subjects, links.base, links.absolute_base,
                                    article.published.utcoffset() if article.published else None)
     return {
         "_fp": fingerprint,
@@ -122,22 +119,30 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
         "original_title": xml_safe(article.original_title),
         "cover_image": article.cover_image,
         "summary": xml_safe(article.summary),
-        "body_html": body if embed_images else link_remote_images(body),
         "region": region,
         "topics": topics,
         "subjects": subjects,
         "policy": article.policy,
-        "reading_minutes": article.reading_minutes,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
     }
 
 
-class ArticleViews(dict):
-    """Article views by id, each made the first time a page asks for it.
+def body_view(article: Article, embed_images: bool = False, content_key: str = "") -> dict[str, Any]:
+    """An article's body as its own page shows it. `_fp`: the source file's digest under the
+    article cache's key (the body is what the pipeline made of that file) and the options."""
+    body = xml_safe(article.body_html)
+    return {"_fp": view_fingerprint(article.digest, content_key, embed_images),
+            "body_html": body if embed_images else link_remote_images(body),
+            "reading_minutes": article.reading_minutes}
 
-    With `cache` (kept by a long-lived Builder: id -> (key, view)) a view whose article and
-    links are unchanged is reused instead of made again, so a preview rebuild after one
-    edit makes one view, not ten thousand.
+
+class ArticleViews(dict):
+    """Article views by id, each made the first time a page asks for it; `body(id)` gives
+    the body's view, made the first time its page (or a feed) asks for it.
+
+    With `cache` (kept by a long-lived Builder: id -> [key, view, body view or None]) a
+    view whose article and links are unchanged is reused instead of made again, so a
+    preview rebuild after one edit makes one view, not ten thousand.
     """
 
     def __init__(self, site: Site, links: Links, term_urls: dict[tuple[str, str], str], embed: bool,
@@ -147,20 +152,30 @@ class ArticleViews(dict):
         self._embed, self._content_key = embed, content_key
         self._cache = cache if cache is not None else {}
 
+    def for_site(self, site: Site) -> "ArticleViews":
+        """The views of another site of the same layout (the same links), sharing the cache."""
+        return ArticleViews(site, self._links, self._term_urls, self._embed, self._content_key, self._cache)
+
     def __missing__(self, article_id: str) -> dict[str, Any]:
+        view = self[article_id] = self._entry(article_id)[1]
+        return view
+
+    def body(self, article_id: str) -> dict[str, Any]:
+        entry = self._entry(article_id)
+        if entry[2] is None:
+            entry[2] = body_view(self._site.by_id[article_id], self._embed, self._content_key)
+        return entry[2]
+
+    def _entry(self, article_id: str) -> list:
         article, links, term_urls = self._site.by_id[article_id], self._links, self._term_urls
         key = (article.digest, article.slug, self._content_key, self._embed, links.base, links.absolute_base,
                article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
                tuple(term_urls.get(("topic", t.slug)) for t in article.topics),
                tuple(term_urls.get(("subject", s.slug)) for s in article.subjects))
         cached = self._cache.get(article_id)
-        if cached is not None and cached[0] == key:
-            view = cached[1]
-        else:
-            view = article_view(article, links, term_urls, self._embed, self._content_key)
-            self._cache[article_id] = (key, view)
-        self[article_id] = view
-        return view
+        if cached is None or cached[0] != key:
+            cached = self._cache[article_id] = [key, article_view(article, links, term_urls), None]
+        return cached
 
 
 # Other reports of a story an article page lists, and a listing card names: a story that a
@@ -303,7 +318,7 @@ def _topics_page(reader: SiteReader, common: dict[str, Any], links: Links) -> di
 
 def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -> list[PagePlan]:
     def context(article_id: str) -> dict[str, Any]:
-        view = reader.article(article_id)
+        view = reader.article_page(article_id)
         newer, older = reader.neighbours(article_id)
         return {**common, "article": view, "newer": newer, "older": older,
                 "related": reader.related(article_id),

@@ -277,7 +277,8 @@ def feed_documents(site: Site, config: SiteConfig, links: Links, content_key: st
 def _walked(site: Site, ids: tuple[str, ...]) -> Iterable[Article]:
     """The listing's articles, each noted as read as the feed walks it (it stops early)."""
     for article_id in ids:
-        note(("a", article_id))
+        note(("a", article_id))  # a feed item shows the article's head and its body
+        note(("b", article_id))
         yield site.by_id[article_id]
 
 

@@ -8,7 +8,9 @@ that incremental builds derive their work from.
 
 Keys and what they stand for (`KeyValues.of` gives each key's value on a site):
 
-    ("a", id)          the article's view (its content, address, region and topics)
+    ("a", id)          the article's view: all but its body (address, title, summary, figures,
+                       region, topics...: HEAD_FIELDS)
+    ("b", id)          the article's body (its own page and the feeds show it)
     ("n", id)          the ids of its newer and older neighbour in the site's order
     ("r", id)          the ids of its related articles
     ("t", kind, slug)  a listing: its name and its article ids in order (kinds: region,
@@ -76,6 +78,19 @@ def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
     return call
 
 
+# What an article's view (reader.article: every page naming it) shows of it. Its body is
+# apart (reader.body: its own page and the feeds), so an edit of the body re-renders those,
+# not the listings, neighbours and related lists naming the article. tests/test_article_views.py
+# fails when a field outside this list changes the view.
+HEAD_FIELDS = ("id", "slug", "title", "published", "updated", "outlet", "origin_url", "author", "editor",
+               "original_title", "cover_image", "summary", "region", "topics", "subjects", "policy", "figures")
+
+
+def head_facts(article: Any) -> tuple:
+    """The fields of an article its view shows (HEAD_FIELDS): equal facts, equal view."""
+    return tuple(getattr(article, name) for name in HEAD_FIELDS)
+
+
 LISTING_KINDS = ("region", "topic", "subject", "month", "day", "week")
 # The most terms `newest_terms` gives (the briefing feeds' 30 days): changed_keys marks the
 # ("F", kind, n) keys up to it.
@@ -138,12 +153,34 @@ class SiteReader:
         self._site, self._views, self._term_url = site, views, term_url
         self._index = index_of(site)
 
+    def rebind(self, site: Site) -> None:
+        """Read `site` from now on: a site of the same layout (`Site.layout`: the same pages,
+        so the same terms and URLs) whose articles changed. Page plans made with this reader
+        then gather the new site's data."""
+        self._site, self._views = site, self._views.for_site(site)
+        self._index = index_of(site)
+
     # -- articles ------------------------------------------------------------------------------
 
     def article(self, article_id: str) -> dict[str, Any]:
         """The view of one article."""
         note(("a", article_id))
         return self._views[article_id]
+
+    def body(self, article_id: str) -> dict[str, Any]:
+        """The view of one article's body (`body_html`, `reading_minutes`)."""
+        note(("b", article_id))
+        return self._views.body(article_id)
+
+    def article_page(self, article_id: str) -> dict[str, Any]:
+        """The view of one article with its body: what its own page shows."""
+        view, body = self.article(article_id), self.body(article_id)
+        return {**view, **body, "_fp": view["_fp"] + body["_fp"]}
+
+    @property
+    def views(self) -> Any:
+        """The article views themselves, read without noting (what generator.render.reader.KeyValues compares)."""
+        return self._views
 
     def neighbours(self, article_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The views of the newer and the older article next to it in the site's order."""
@@ -275,8 +312,8 @@ def _terms_of(site: Site, kind: str) -> tuple[Term, ...]:
 class KeyValues:
     """Each key's value on one site, as a short digest, computed once per key."""
 
-    def __init__(self, site: Site, view_fingerprint: Any) -> None:
-        self._site, self._view_fingerprint = site, view_fingerprint
+    def __init__(self, site: Site, views: Any) -> None:
+        self._site, self._views = site, views
         self._index = index_of(site)
         self._digests: dict[Key, str] = {}
 
@@ -293,7 +330,9 @@ class KeyValues:
     def value(self, key: Key) -> object:
         site, kind = self._site, key[0]
         if kind == "a":
-            return self._view_fingerprint(key[1]) if key[1] in site.by_id else None
+            return self._views[key[1]]["_fp"] if key[1] in site.by_id else None
+        if kind == "b":
+            return self._views.body(key[1])["_fp"] if key[1] in site.by_id else None
         if kind == "n":
             return self._index.neighbours(key[1])
         if kind == "r":
@@ -330,7 +369,8 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
     from generator.index import neighbourhood
 
     retold = {i for i in set(old.stories) | set(new.stories) if old.stories.get(i) != new.stories.get(i)}
-    keys: set[Key] = {("a", i) for i in changed}
+    keys: set[Key] = {("b", i) for i in changed}
+    keys.update(("a", i) for i in changed if _head(old, i) != _head(new, i))
     keys.update(("s", i) for i in retold)
     if any((i in old.by_id) != (i in new.by_id) for i in changed):
         keys.add(("A",))
@@ -370,6 +410,11 @@ def changed_keys(old: Site, new: Site, changed: set[str]) -> set[Key]:
 
         keys.update(("a", a.id) for a in new.articles if born.intersection(listing_keys(a)))
     return keys
+
+
+def _head(site: Site, article_id: str) -> tuple | None:
+    article = site.by_id.get(article_id)
+    return head_facts(article) if article is not None else None
 
 
 def _term_counts(site: Site, kind: str) -> tuple[tuple[str, str, int], ...]:

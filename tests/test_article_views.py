@@ -1,0 +1,73 @@
+"""Article views: what every page naming an article shows (the head), apart from its body.
+
+An edit that leaves the head facts alone re-renders the article's own page and the feeds
+carrying its body, not the listings, neighbours and related lists naming it; these tests
+keep HEAD_FIELDS honest as Article and the view grow.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+from generator.config import SiteConfig
+from generator.model import Article, Figure, RegionRef, SubjectRef, TopicRef
+from generator.render import article_view, body_view
+from generator.render.links import Links
+from generator.render.reader import HEAD_FIELDS, head_facts
+from tests.conftest import SHANGHAI
+
+ARTICLE = Article(
+    id="id1", slug="jobs", source=PurePosixPath("content/jobs.md"), kind="frontmatter", title="重庆稳就业十条措施",
+    published=datetime(2024, 3, 1, 12, tzinfo=SHANGHAI), updated=datetime(2024, 3, 2, 9, tzinfo=SHANGHAI),
+    origin_url="https://example.com/a", outlet="重庆日报", author="记者", editor="编辑", original_title="原题",
+    cover_image="https://example.com/c.jpg", body_html="<p>正文。</p>", text="正文。", summary="重庆出台十条措施。",
+    region=RegionRef("chongqing", "重庆"), regions=(("chongqing", 3.0),), region_evidence=("重庆",),
+    topics=(TopicRef("employment-aid", "就业帮扶", "labour"),), policy=True, policy_score=2.0,
+    figures=(Figure("70", "万人", "新增就业70万人"),), removed=(), digest="d1",
+    subjects=(SubjectRef("labour", "劳动、人事、监察", "就业"),))
+LINKS = Links(SiteConfig(base_url="https://example.org/d/"))
+TERM_URLS = {("region", "chongqing"): "/d/regions/chongqing/", ("topic", "employment-aid"): "/d/topics/e/",
+             ("subject", "labour"): "/d/subjects/labour/"}
+
+
+def _other(value):
+    """Another value of the same kind, as an edit would make it."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "改"
+    if isinstance(value, datetime):
+        return value + timedelta(days=1)
+    if isinstance(value, PurePosixPath):
+        return value.with_name("other.md")
+    if isinstance(value, (tuple, bytes)):
+        return value[:0] if value else ("改",)
+    return None  # a region removed
+
+
+def _shown(view: dict) -> dict:
+    return {k: v for k, v in view.items() if k != "_fp"}
+
+
+def test_only_head_fields_change_the_view_and_each_of_them_changes_its_fingerprint():
+    view = article_view(ARTICLE, LINKS, TERM_URLS)
+    for field in dataclasses.fields(Article):
+        edited = replace(ARTICLE, **{field.name: _other(getattr(ARTICLE, field.name))})
+        other = article_view(edited, LINKS, TERM_URLS)
+        if field.name in HEAD_FIELDS:
+            assert head_facts(edited) != head_facts(ARTICLE) and other["_fp"] != view["_fp"], field.name
+        else:  # a field the view does not show: an edit of it leaves every listing as it was
+            assert _shown(other) == _shown(view), f"the view shows {field.name}: add it to HEAD_FIELDS"
+            assert other["_fp"] == view["_fp"], field.name
+
+
+def test_the_body_is_apart_and_its_fingerprint_follows_the_source():
+    view, body = article_view(ARTICLE, LINKS, TERM_URLS), body_view(ARTICLE)
+    assert "body_html" not in view and "reading_minutes" not in view
+    assert body["body_html"] == "<p>正文。</p>" and body["reading_minutes"] == 1
+    assert body_view(replace(ARTICLE, digest="d2"))["_fp"] != body["_fp"]
+    assert body_view(ARTICLE, embed_images=True)["_fp"] != body["_fp"]
