@@ -59,3 +59,23 @@ def build_sample_site(root: Path, base_url: str, *, search: bool = True, content
     result = build(load_config(root / "site.toml"))
     assert result.written, [str(d) for d in result.diagnostics]
     return root / "output"
+
+
+def perturbed(value):
+    """Another value of the same kind, as an edit of an article's field would make it."""
+    from datetime import datetime, timedelta
+    from pathlib import PurePosixPath
+
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "改" * 40
+    if isinstance(value, datetime):
+        return value + timedelta(days=3)
+    if isinstance(value, PurePosixPath):
+        return value.with_name("0" + value.name)
+    if isinstance(value, (tuple, bytes)):
+        return value[:0] if value else ("改",)
+    return "改" if value is None else None  # a region (or any reference) removed

@@ -11,7 +11,7 @@ from generator.enrich.keywords import content_keywords
 from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.index import build_site, related_articles
 from generator.model import Article, RegionRef, TopicRef
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, perturbed
 
 CHONGQING = RegionRef("chongqing", "重庆")
 GUANGDONG = RegionRef("guangdong", "广东")
@@ -191,23 +191,6 @@ def test_unique_slugs_follow_the_plain_rule(slugs, random):
     assert len(problems) == sum(1 for a in articles if a.slug != site.by_id[a.id].slug)
 
 
-def _perturbed(value):
-    """Another value of the same kind (a field's value changed by an edit)."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value + 1
-    if isinstance(value, str):
-        return value + "改" * 40
-    if isinstance(value, (tuple, bytes)):
-        return value[:0] if value else ("改",)
-    if isinstance(value, datetime):
-        return value + timedelta(days=3)
-    if isinstance(value, PurePosixPath):
-        return value.with_name("0" + value.name)
-    return "改" if value is None else None  # a region (or any reference) removed
-
-
 def _structure(site):
     """What indexing decides, without the article objects themselves."""
     return (tuple(a.id for a in site.articles), tuple((a.id, a.slug) for a in site.articles), site.index_pages,
@@ -236,7 +219,7 @@ def test_fields_outside_the_index_facts_change_nothing_indexing_decides():
         if field.name == "id":
             continue  # the shortcut matches an edited article with its previous version by id
         for n, article in enumerate(articles):
-            edited = replace(article, **{field.name: _perturbed(getattr(article, field.name))})
+            edited = replace(article, **{field.name: perturbed(getattr(article, field.name))})
             in_story = article.id in site.stories
             if index_facts(article, in_story) != index_facts(edited, in_story):
                 facts.add(field.name)
@@ -258,7 +241,7 @@ def test_an_edit_outside_the_index_facts_reuses_the_previous_site_exactly(before
     for n, name in edits:
         if n in new_articles:
             article = new_articles[n]
-            new_articles[n] = replace(article, **{name: _perturbed(getattr(article, name))})
+            new_articles[n] = replace(article, **{name: perturbed(getattr(article, name))})
     previous, _ = build_site(list(old_articles.values()), 3, tz=SHANGHAI)
     full, _ = build_site(list(new_articles.values()), 3, tz=SHANGHAI)
     again, _ = build_site([previous.by_id[a.id] if a is old_articles[n] else a for n, a in new_articles.items()],
