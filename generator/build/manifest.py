@@ -18,7 +18,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.write import remove_file, save_pickles
 
-MANIFEST_FORMAT = 3  # 3: the page records follow the header as a second pickle, read when needed
+MANIFEST_FORMAT = 4  # 3: the page records follow the header as a second pickle, read when needed; 4: frame
 
 
 class Manifest:
@@ -28,12 +28,13 @@ class Manifest:
     The page records (what every page read of the site) are most of the file; a no-change
     rebuild needs only the header, so the records are unpickled on first use."""
 
-    __slots__ = ("inputs", "output_id", "summary", "diagnostics", "_pages", "_packed")
+    __slots__ = ("inputs", "output_id", "summary", "diagnostics", "frame", "_pages", "_packed")
 
     def __init__(self, inputs: str, output_id: tuple[int, int], pages: dict[str, Any] | None = None,
                  summary: dict[str, Any] | None = None, diagnostics: tuple[Diagnostic, ...] = (), *,
-                 packed: bytes | None = None) -> None:
+                 packed: bytes | None = None, frame: str = "") -> None:
         self.inputs, self.output_id = inputs, output_id
+        self.frame = frame  # what every page is made with besides the site: templates, render code, settings
         self.summary = summary if summary is not None else {}
         self.diagnostics = diagnostics
         self._pages, self._packed = pages, packed
@@ -65,7 +66,7 @@ def load_manifest(config: SiteConfig) -> Manifest | None:
         header = pickle.load(handle)
         if header.get("format") == MANIFEST_FORMAT:
             return Manifest(header["inputs"], header["output_id"], None, header["summary"], header["diagnostics"],
-                            packed=data[handle.tell():])
+                            packed=data[handle.tell():], frame=header["frame"])
     except Exception:  # noqa: BLE001 - no usable manifest means a full build, never an error
         pass
     return None
@@ -73,7 +74,7 @@ def load_manifest(config: SiteConfig) -> Manifest | None:
 
 def save_manifest(config: SiteConfig, manifest: Manifest) -> None:
     header = {"format": MANIFEST_FORMAT, "inputs": manifest.inputs, "output_id": manifest.output_id,
-              "summary": manifest.summary, "diagnostics": manifest.diagnostics}
+              "summary": manifest.summary, "diagnostics": manifest.diagnostics, "frame": manifest.frame}
     if manifest._pages is None and manifest._packed is not None:  # records never unpacked: saved as read
         save_pickles(manifest_path(config), [header], tail=manifest._packed)
     else:

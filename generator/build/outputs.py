@@ -67,7 +67,7 @@ class Written:
 def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], writer: "StagedWriter | InPlaceWriter",
                   previous: Records | None, *, content_key: str, views: dict, affected: set[str] | None = None,
                   index_now: bool = True, timings: dict[str, float] | None = None,
-                  jobs: int | None = None, memo: PlanMemo | None = None) -> Written:
+                  jobs: int | None = None, memo: PlanMemo | None = None, trust_deps: bool = False) -> Written:
     """Every planned page, document and static file through `writer`, reusing what `previous`
     (the last build's records) shows unchanged.
 
@@ -76,7 +76,9 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     not even gathered. None (a whole build): every page is gathered and fingerprinted. `index_now`: run Pagefind over the staged
     site now; otherwise the key of the index the pages need is returned in `search_due`
     (the preview indexes in the background). `memo`: the plans of the last write, reused by an
-    update when they fit (PlanMemo), and replaced by this write's.
+    update when they fit (PlanMemo), and replaced by this write's. `trust_deps`: `previous`
+    was made with the same templates, code and settings (Manifest.frame), so a published
+    page whose dependencies' values are unchanged is kept without being gathered again.
     """
     # Imported here, not at the top: a no-change rebuild (which imports this module) needs no renderer.
     from generator.build.render_pages import render_pages
@@ -104,31 +106,38 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     values = KeyValues(site, reader.views)
     timings["plan"] = clock() - mark
     mark = clock()
-    todo, gathered, reused = [], [], 0
+    todo, reused = [], 0  # (plan, its spec when gathered here, fingerprint, keys read gathering it)
     for plan in looked_at:
         old = previous.get(plan.path)
         if affected is not None and old is not None and plan.path not in affected:
             records[plan.path] = old  # it read nothing the edit changed: not even gathered
             continue
+        if old is None or affected is not None:
+            # A new page, or (an update) one that read a key the edit changed: rendered anyway,
+            # so it is gathered (and fingerprinted) by the render workers, in parallel.
+            todo.append((plan, None, None, ()))
+            continue
+        # A whole build: keep the page if nothing it shows moved.
+        if trust_deps and old.deps == values.digest(old.keys) and writer.keep(plan.path):
+            records[plan.path] = old  # what it read is as it was, and it is made the same way
+            reused += 1
+            continue
         with recording() as keys:
             spec = plan.spec()
-        fingerprint = None  # made by the render workers, in parallel, for a page rendered anyway
-        if old is not None and affected is None:  # a whole build: keep the page if nothing it shows moved
-            fingerprint = context_fingerprint(key, spec.template, spec.context)
-            if old.fingerprint == fingerprint and old.deps == values.digest(old.keys) and writer.keep(spec.path):
-                records[spec.path] = old
-                reused += 1
-                continue
-        # else: a new page, or (an update) one that read a key the edit changed: its deps differ
-        todo.append(spec)
-        gathered.append((fingerprint, keys))
+        fingerprint = context_fingerprint(key, spec.template, spec.context)
+        if old.fingerprint == fingerprint and old.deps == values.digest(old.keys) and writer.keep(spec.path):
+            records[spec.path] = old
+            reused += 1
+            continue
+        todo.append((plan, spec, fingerprint, keys))
     timings["fingerprint"] = clock() - mark
     mark = clock()
-    rendered = render_pages(todo, writer, env, jobs, template_key=key, known=[f for f, _ in gathered])
-    for spec, (_, keys), (fingerprint, digest, read) in zip(todo, gathered, rendered):
-        keys = tuple(sorted(keys.union(read)))
-        records[spec.path] = Record(fingerprint, digest, keys, values.digest(keys))
-        remade.append(spec.path)
+    rendered = render_pages([(plan, spec, fingerprint) for plan, spec, fingerprint, _ in todo], writer, env, jobs,
+                            template_key=key)
+    for (plan, _, _, gathered), (fingerprint, digest, read) in zip(todo, rendered):
+        keys = tuple(sorted(set(gathered).union(read)))
+        records[plan.path] = Record(fingerprint, digest, keys, values.digest(keys))
+        remade.append(plan.path)
     timings["render"] = clock() - mark
     mark = clock()
     count = len(todo)

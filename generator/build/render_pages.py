@@ -14,23 +14,25 @@ RENDER_CHUNK = 64
 PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than it saves
 
 
-def render_pages(specs: Sequence[Any], writer, env, jobs: int | None = None, *, template_key: str,
-                 known: Sequence[str | None]) -> list[tuple[str, str, tuple]]:
-    """Render `specs` and put each through `writer`; returns, in order, each page's context
-    fingerprint (`known[i]`, or made here when None: it is the workers' share of the work),
-    its sha256 and the dependency keys its template read (`site_data`, generator.render.reader)."""
-    for spec in specs:
-        writer.claim(spec.path)
-    workers = worker_count(len(specs), PARALLEL_MIN_PAGES, jobs)
-    return fork_map(_render_one, range(len(specs)), (specs, writer, env, template_key, known),
+def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs: int | None = None, *,
+                 template_key: str) -> list[tuple[str, str, tuple]]:
+    """Render `pages`, each (plan, spec or None, fingerprint or None), and put each through
+    `writer`; returns, in order, each page's context fingerprint, its sha256 and the
+    dependency keys it read (generator.render.reader). A page not gathered yet (spec None)
+    is gathered here, and a fingerprint not made yet made here: the workers' share of the work."""
+    for plan, _, _ in pages:
+        writer.claim(plan.path)
+    workers = worker_count(len(pages), PARALLEL_MIN_PAGES, jobs)
+    return fork_map(_render_one, range(len(pages)), (pages, writer, env, template_key),
                     workers=workers, chunk=RENDER_CHUNK)
 
 
-def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str, Sequence[str | None]]) -> tuple[str, str, tuple]:
-    specs, writer, env, template_key, known = job
-    spec = specs[index]
-    fingerprint = known[index] or context_fingerprint(template_key, spec.template, spec.context)
+def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str]) -> tuple[str, str, tuple]:
+    pages, writer, env, template_key = job
+    plan, spec, fingerprint = pages[index]
     with recording() as keys:
+        spec = spec or plan.spec()
         data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
     writer.put(spec.path, data)
+    fingerprint = fingerprint or context_fingerprint(template_key, spec.template, spec.context)
     return fingerprint, hashlib.sha256(data).hexdigest(), tuple(keys)

@@ -159,7 +159,7 @@ class Builder:
                              True, timings, cache.hits, reused=written.reused)
         self._manifest = Manifest(inputs, output_identity(config.output_dir), written.records,
                                   {"articles": result.articles, "pages": written.count, "skipped": skipped},
-                                  result.diagnostics)
+                                  result.diagnostics, frame=_frame(config, self._render[0]))
         self._manifest_on_disk = False
         if self.use_cache:
             save_manifest(config, self._manifest)
@@ -298,8 +298,10 @@ class Builder:
         if previous is not None and not previous.describes(config.output_dir):
             previous = None  # another build replaced the site while this one waited for the lock
         try:
+            trusted = previous is not None and previous.frame == _frame(config, self._render[0])
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
                                     content_key=content_key, views=self._views, timings=timings, jobs=self.jobs,
+                                    trust_deps=trusted,
                                     memo=self._plans if self.incremental else None)
             mark = time.perf_counter()
             writer.commit(background_cleanup=background)
@@ -377,6 +379,12 @@ def _renderer(config: SiteConfig) -> tuple[str, Any]:
     from generator.render import make_environment, template_key
 
     return template_key(config), make_environment(config)
+
+
+def _frame(config: SiteConfig, template_key: str) -> str:
+    """What every page is made with besides what it reads of the site (generator.build.
+    manifest.Manifest.frame): the templates and the render code, the settings."""
+    return f"{template_key}\0{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}"
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:

@@ -131,9 +131,14 @@ def body_view(article: Article, embed_images: bool = False, content_key: str = "
     """An article's body as its own page shows it. `_fp`: the source file's digest under the
     article cache's key (the body is what the pipeline made of that file) and the options."""
     body = xml_safe(article.body_html)
-    return {"_fp": view_fingerprint(article.digest, content_key, embed_images),
+    return {"_fp": body_fingerprint(article, embed_images, content_key),
             "body_html": body if embed_images else link_remote_images(body),
             "reading_minutes": article.reading_minutes}
+
+
+def body_fingerprint(article: Article, embed_images: bool = False, content_key: str = "") -> str:
+    """`body_view(...)["_fp"]` without making the view (what a page's dependencies compare)."""
+    return view_fingerprint(article.digest, content_key, embed_images)
 
 
 class ArticleViews(dict):
@@ -165,6 +170,9 @@ class ArticleViews(dict):
         if entry[2] is None:
             entry[2] = body_view(self._site.by_id[article_id], self._embed, self._content_key)
         return entry[2]
+
+    def body_fingerprint(self, article_id: str) -> str:
+        return body_fingerprint(self._site.by_id[article_id], self._embed, self._content_key)
 
     def _entry(self, article_id: str) -> list:
         article, links, term_urls = self._site.by_id[article_id], self._links, self._term_urls

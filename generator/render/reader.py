@@ -332,7 +332,7 @@ class KeyValues:
         if kind == "a":
             return self._views[key[1]]["_fp"] if key[1] in site.by_id else None
         if kind == "b":
-            return self._views.body(key[1])["_fp"] if key[1] in site.by_id else None
+            return self._views.body_fingerprint(key[1]) if key[1] in site.by_id else None
         if kind == "n":
             return self._index.neighbours(key[1])
         if kind == "r":
