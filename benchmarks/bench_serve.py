@@ -5,8 +5,9 @@
 Builds the synthetic corpus once through the preview server's rebuilder (the long-lived
 `Builder` that `digest serve` keeps), then edits one article at a time (a sentence
 appended) and times `rebuild()` of that one-file change, from the save until the
-affected pages are on disk (it returns after the last write); then the same for new
-articles added one at a time. Prints the median, the range and the median milliseconds
+affected pages are on disk (it returns after the last write); then the same for headlines
+edited (what every listing naming the article shows) and for new articles added one at
+a time. Prints the median, the range and the median milliseconds
 per stage for each.
 """
 from __future__ import annotations
@@ -48,13 +49,22 @@ def main() -> None:
         victim.write_text(text + f"\n\n编辑补充第{n}次。\n", encoding="utf-8")
         return victim
 
+    def retitle(n: int) -> Path:
+        victim = articles[(n * 97 + 13) % len(articles)]
+        text = victim.read_text(encoding="utf-8")
+        victim.unlink()
+        victim.write_text(text.replace("title: ", f"title: 修订{n} ", 1), encoding="utf-8")
+        return victim
+
     def add_article(n: int) -> Path:
         model = articles[n * 89 % len(articles)].read_text(encoding="utf-8")
         new = site / "content" / f"added-{n}.md"
         new.write_text(model.replace("title: ", f"title: 新增第{n}篇 ", 1), encoding="utf-8")
         return new
 
-    for label, change in (("save -> affected pages on disk", edit_body), ("new article -> its pages on disk", add_article)):
+    for label, change in (("save -> affected pages on disk", edit_body),
+                          ("headline edited -> affected pages on disk", retitle),
+                          ("new article -> its pages on disk", add_article)):
         times, stages = [], []
         for n in range(args.edits):
             path = change(n)
