@@ -73,9 +73,10 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
 
     `affected`: the outputs that read a dependency key an edit changed (generator.build.
     dependents over generator.render.reader.changed_keys); any other published output is
-    not even gathered. None (a whole build): every page is gathered and fingerprinted. `index_now`: run Pagefind over the staged
-    site now; otherwise the key of the index the pages need is returned in `search_due`
-    (the preview indexes in the background). `memo`: the plans of the last write, reused by an
+    not even gathered. None (a whole build): every published page is compared (see
+    `trust_deps`), every new one rendered. `index_now`: run Pagefind over the staged site
+    now; otherwise the key of the index the pages need is returned in `search_due` (the
+    preview indexes in the background). `memo`: the plans of the last write, reused by an
     update when they fit (PlanMemo), and replaced by this write's. `trust_deps`: `previous`
     was made with the same templates, code and settings (Manifest.frame), so a published
     page whose dependencies' values are unchanged is kept without being gathered again.
