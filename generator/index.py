@@ -89,9 +89,8 @@ def _same_shape(previous: Site, articles: list[Article]) -> Site | None:
     if len(fresh) > PATCH_LIMIT:
         return None
     for article in fresh:
-        old = before.get(article.id)
-        if old is None or index_facts(old, article.id in previous.stories) != \
-                index_facts(article, article.id in previous.stories):
+        old, in_story = before.get(article.id), article.id in previous.stories
+        if old is None or index_facts(old, in_story) != index_facts(article, in_story):
             return None
     if not fresh:
         return previous

@@ -152,14 +152,15 @@ class Builder:
         forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
         self._manifest = None
         self._render = _renderer(config)
-        written = self._write_new_site(site, previous, content_key, timings)
+        frame = _frame(config, self._render[0])
+        written = self._write_new_site(site, previous, content_key, frame, timings)
         if self.persist_cache and self.use_cache:
             cache.save()
         result = BuildResult(len(articles), written.count, skipped, time.perf_counter() - started, tuple(diagnostics),
                              True, timings, cache.hits, reused=written.reused)
         self._manifest = Manifest(inputs, output_identity(config.output_dir), written.records,
                                   {"articles": result.articles, "pages": written.count, "skipped": skipped},
-                                  result.diagnostics, frame=_frame(config, self._render[0]))
+                                  result.diagnostics, frame=frame)
         self._manifest_on_disk = False
         if self.use_cache:
             save_manifest(config, self._manifest)
@@ -289,7 +290,8 @@ class Builder:
         return BuildResult(len(articles), count, skipped, clock() - started, diagnostics, True, timings,
                            cache.hits, reused=reused, in_place=True)
 
-    def _write_new_site(self, site, previous: Manifest | None, content_key: str, timings: dict[str, float]):
+    def _write_new_site(self, site, previous: Manifest | None, content_key: str, frame: str,
+                        timings: dict[str, float]):
         """The whole site into a staging folder, swapped in at once: published pages whose
         fingerprint did not move are carried over (hard links), the rest rendered."""
         config = self.config
@@ -298,7 +300,7 @@ class Builder:
         if previous is not None and not previous.describes(config.output_dir):
             previous = None  # another build replaced the site while this one waited for the lock
         try:
-            trusted = previous is not None and previous.frame == _frame(config, self._render[0])
+            trusted = previous is not None and previous.frame == frame
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
                                     content_key=content_key, views=self._views, timings=timings, jobs=self.jobs,
                                     trust_deps=trusted,
