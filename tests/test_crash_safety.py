@@ -140,11 +140,13 @@ def test_kill_9_at_random_moments_never_changes_output(corpus_site: Path):
         outcomes.append(outcome)
         print(f"trial {trial + 1}/{TRIALS}: {'finished' if finished else 'killed'} after {delay:.2f} s "
               f"of a {durations[target]:.1f} s build -> {outcome}")
-    # The next build after all those kills completes and sweeps every leftover.
-    target = "b" if current == "a" else "a"
-    complete_build(site, target, output)
-    assert tree_hash(output) == references[target]
-    assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == []
+    # The next build after all those kills completes and sweeps every leftover; the site it
+    # retired stays as the next build's spare (generator.write.StagedWriter), whatever state the
+    # killed builds left it in, and the build after it is right too.
+    for target in ("b" if current == "a" else "a", current):
+        complete_build(site, target, output)
+        assert tree_hash(output) == references[target]
+        assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == [".output.spare"]
     print(f"{CORPUS} articles, {TRIALS} kills: {outcomes.count('old site')} left the old site, "
           f"{outcomes.count('new site')} the new one, 0 anything else")
 
@@ -153,10 +155,10 @@ def test_kill_9_at_random_moments_never_changes_output(corpus_site: Path):
 
 WRAPPER = textwrap.dedent("""
     import os, shutil, signal, sys
-    import generator.write as w
+    import generator.write.staged as w
     step = sys.argv.pop(1)
     die = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
-    real_exchange, real_rename, real_rmtree = w._exchange, os.rename, shutil.rmtree
+    real_exchange, real_rename = w._exchange, os.rename
     def wrap(func, when):
         def inner(*args, **kwargs):
             if when == "before":
@@ -169,13 +171,10 @@ WRAPPER = textwrap.dedent("""
         w.StagedWriter._carry_over_hidden_entries = wrap(w.StagedWriter._carry_over_hidden_entries, "after")
     elif step == "after-exchange":
         w._exchange = wrap(real_exchange, "after")
-    elif step == "during-rmtree":
-        def rmtree(path, *args, **kwargs):
-            if ".staging-" in str(path) and (path / "index.html").exists():
-                (path / "index.html").unlink()  # half removed, then killed
-                die()
-            return real_rmtree(path, *args, **kwargs)
-        w.shutil.rmtree = rmtree
+    elif step == "during-spare-update":
+        # Staged in the spare (every new page written, every kept one linked), killed before
+        # the files the new site lacks are deleted: the spare is neither site.
+        w._SpareListing.drop_unwritten = wrap(w._SpareListing.drop_unwritten, "before")
     elif step.startswith("fallback-") or step == "moved-before":
         w._exchange = lambda a, b: False
         if step == "moved-before":
@@ -196,7 +195,7 @@ WRAPPER = textwrap.dedent("""
     from generator.cli import main
     main(sys.argv[1:], prog_name="digest")
 """)
-STEPS = ["after-link", "after-exchange", "during-rmtree", "fallback-between", "fallback-after",
+STEPS = ["after-link", "after-exchange", "during-spare-update", "fallback-between", "fallback-after",
          "moved-before"]
 
 
@@ -229,11 +228,14 @@ def test_kill_9_inside_commit_leaves_a_whole_site(tmp_path: Path, step: str, old
 
     old_site, new_site = old_and_new
     site = tmp_path / "site"
-    shutil.copytree(new_site, site, symlinks=True, ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(new_site, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".output.*"))
     output = site / "output"
     shutil.copytree(old_site / "output", output, symlinks=True)
     old, new = tree_hash(output), tree_hash(new_site / "output")
     assert old != new
+    if step == "during-spare-update":  # a spare the build stages in: an old site and a stray file
+        shutil.copytree(old_site / "output", site / ".output.spare", symlinks=True)
+        (site / ".output.spare" / "stray.html").write_text("not part of any site", encoding="utf-8")
 
     done = subprocess.run([sys.executable, "-c", WRAPPER, step, "build", "--source", "content", "--output", str(output)],
                           cwd=site, capture_output=True, text=True, timeout=300,
@@ -244,7 +246,7 @@ def test_kill_9_inside_commit_leaves_a_whole_site(tmp_path: Path, step: str, old
         # The one state that is not a whole site: output/ was renamed aside and the kill came
         # before the new one was renamed in. Nothing is lost: the next writer renames it back.
         assert after_kill == {} and tree_hash(site / ".output.old-previous") == old
-    elif step in ("after-exchange", "during-rmtree", "fallback-after"):
+    elif step in ("after-exchange", "fallback-after"):
         assert after_kill == new
     elif step == "moved-before":
         # Without hard links .git and .nojekyll are moved into staging before the swap: killed
@@ -254,4 +256,4 @@ def test_kill_9_inside_commit_leaves_a_whole_site(tmp_path: Path, step: str, old
         assert after_kill == old
     assert build(load_config(site / "site.toml")).written
     assert tree_hash(output) == new
-    assert not [p.name for p in site.iterdir() if p.name.startswith(".output")]
+    assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == [".output.spare"]

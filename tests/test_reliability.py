@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import generator.write as write_module
+import generator.write.staged as write_module
 from generator.build import build
 from generator.clean import clean_doc
 from generator.clean.rules import default_rules

@@ -125,3 +125,88 @@ def test_the_published_folder_is_as_readable_as_any_folder_the_user_makes(tmp_pa
     finally:
         os.umask(mask)
     assert (tmp_path / "output").stat().st_mode & 0o777 == 0o755
+
+
+# -- the spare: the retired site, staged in by the next writer ------------------------------
+
+from hypothesis import given, settings, HealthCheck, strategies as st  # noqa: E402
+
+# A small universe of paths where a file in one site is a folder in the next ("a" and "a/b"),
+# pages nest, and a top-level hidden entry exists.
+_PATHS = ["index.html", "a", "a/b", "a/b/index.html", "a/c.html", "d/index.html", "d/e/index.html",
+          "d/e", "feed.xml", "s/x.js", "s/y.css", "deep/1/2/3/index.html"]
+
+
+def _site_of(chosen: dict[str, bytes]) -> dict[str, bytes]:
+    """A possible site: no path that is also another chosen path's folder."""
+    return {p: data for p, data in chosen.items()
+            if not any(other.startswith(p + "/") for other in chosen)}
+
+
+_sites = st.dictionaries(st.sampled_from(_PATHS), st.sampled_from([b"1", b"2", b"three"]), max_size=len(_PATHS)).map(_site_of)
+_mischief = st.lists(st.sampled_from(["stray file", "stray folder", "lose a file", "none"]), max_size=2)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).as_posix().startswith(".")}
+
+
+def _folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sites=st.lists(st.tuples(_sites, _mischief), min_size=1, max_size=5))
+def test_builds_staged_in_the_spare_publish_exactly_their_files(tmp_path_factory, sites):
+    """Whatever the spare holds (an older site, stray files, files lost, a build killed while
+    staging in it), a commit publishes exactly the files written or kept, no empty folder, and
+    never changes a published file before the swap."""
+    root = tmp_path_factory.mktemp("spare")
+    out = root / "output"
+    published: dict[str, bytes] = {}
+    for site, mischief in sites:
+        spare = root / ".output.spare"
+        for trick in mischief if spare.is_dir() else ():
+            files = sorted(p for p in spare.rglob("*") if p.is_file() and ".hidden" not in p.parts)
+            if trick == "stray file":
+                (spare / "stray.html").write_bytes(b"stray")
+            elif trick == "stray folder":
+                (spare / "strays" / "x").mkdir(parents=True, exist_ok=True)
+            elif trick == "lose a file" and files:
+                files[0].unlink()
+        writer = StagedWriter(out, spare=True)
+        for rel, data in sorted(site.items()):
+            if published.get(rel) == data and writer.keep(rel):
+                continue
+            writer.put(rel, data)
+        assert _tree(out) == published if out.is_dir() else not published  # untouched until the swap
+        writer.commit()
+        assert _tree(out) == site
+        needed = {str(Path(rel).parent) for rel in site} | {str(p) for rel in site for p in Path(rel).parents}
+        assert _folders(out) - {".hidden"} <= needed - {"."}
+        published = dict(site)
+        if not out.joinpath(".hidden").exists():
+            out.joinpath(".hidden").write_text("deploy", encoding="utf-8")  # a top-level hidden entry survives
+        assert out.joinpath(".hidden").read_text(encoding="utf-8") == "deploy"
+
+
+def test_a_kept_page_costs_no_link_when_the_spare_already_holds_it(tmp_path: Path, monkeypatch):
+    """The point of the spare: a page kept by two builds in a row is carried over for nothing."""
+    import os
+    out = tmp_path / "output"
+    for _ in range(3):  # the first makes output/, the second the spare, the third stages in it
+        writer = StagedWriter(out, spare=True)
+        if (out / "kept.html").exists():
+            assert writer.keep("kept.html")
+        else:
+            writer.put("kept.html", b"same")
+        writer.put("changed.html", os.urandom(4))
+        writer.commit()
+    links = []
+    monkeypatch.setattr("generator.write.staged.os.link", lambda *a, **k: links.append(a))
+    writer = StagedWriter(out, spare=True)
+    assert writer.keep("kept.html")
+    writer.put("changed.html", b"new")
+    writer.commit()
+    assert links == [] and _tree(out) == {"kept.html": b"same", "changed.html": b"new"}

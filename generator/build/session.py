@@ -296,7 +296,9 @@ class Builder:
         fingerprint did not move are carried over (hard links), the rest rendered."""
         config = self.config
         background = not self.persist_cache  # the preview server: old folders are removed in the background
-        writer = StagedWriter(config.output_dir, background_cleanup=background)
+        # `digest build` keeps the retired site to stage the next one in (StagedWriter's spare);
+        # the preview's folder is scratch, rebuilt whole only on template or settings changes.
+        writer = StagedWriter(config.output_dir, background_cleanup=background, spare=not background)
         if previous is not None and not previous.describes(config.output_dir):
             previous = None  # another build replaced the site while this one waited for the lock
         try:
