@@ -8,11 +8,20 @@ settings that change what an article becomes. Anything else means a fresh cache.
 
 The cache is only ever a shortcut: a missing, corrupt or foreign cache file is ignored,
 and it is written atomically (temporary file + rename) after a successful build.
+
+A file saved while the build reads it must not leave the old article cached under the new
+file's signature: an entry records the signature the file had *before* it was read (taken
+by the lookup that missed), so a later save always differs from it. And a file changed
+less than RACY_NS before it was read could change again within the file system's time
+stamp granularity (a jiffy on ext4, 2 s on FAT) without its signature moving: such an
+entry is stored "racy" (no time stamp) and is confirmed by its content digest until its
+time stamp is old enough to be trusted (git's "racy git" rule).
 """
 from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +33,9 @@ from generator.pickled import quick_pickle
 from generator.write import save_pickles
 
 CACHE_FORMAT = 1
+# A time stamp younger than this when its file was read may be shared by a later save (FAT's
+# 2 s granularity is the coarsest in use); tests/test_cache.py saves within one tick.
+RACY_NS = 2_000_000_000
 
 
 @quick_pickle
@@ -44,6 +56,7 @@ class ArticleCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    _read_as: dict[str, tuple] = field(default_factory=dict)  # a missed file: (its signature, when) before it was read
 
     @classmethod
     def open(cls, path: Path | None, key: str) -> "ArticleCache":
@@ -63,26 +76,26 @@ class ArticleCache:
     def lookup(self, rel: str, path: Path) -> Entry | None:
         """The cached result for this file if its content is unchanged."""
         entry = self.entries.get(rel)
-        if entry is None:
-            self.misses += 1
-            return None
         signature = stat_signature(path)
-        if signature == entry.stat:
-            self.hits += 1
-            return entry
-        if signature is not None and signature[0] == entry.stat[0] and file_digest(path) == entry.digest:
-            entry.stat = signature  # touched, not changed
-            self.hits += 1
-            return entry
+        if entry is not None:
+            if signature == entry.stat:
+                self.hits += 1
+                return entry
+            if signature is not None and signature[0] == entry.stat[0] and file_digest(path) == entry.digest:
+                entry.stat = _trusted(signature, time.time_ns())  # touched, not changed (or a racy entry confirmed)
+                self.hits += 1
+                return entry
         self.misses += 1
+        self._read_as[rel] = (signature, time.time_ns())  # the file is read after this: its entry is of this version
         return None
 
     def store(self, rel: str, path: Path, digest: str | None, article: Article | None,
               diagnostics: tuple[Diagnostic, ...]) -> None:
-        signature = stat_signature(path)
+        """The result of processing `rel`, under the signature its lookup saw before the read."""
+        signature, read_at = self._read_as.pop(rel) if rel in self._read_as else (stat_signature(path), time.time_ns())
         if signature is None:
             return
-        self.entries[rel] = Entry(signature, digest or file_digest(path), article, diagnostics)
+        self.entries[rel] = Entry(_trusted(signature, read_at), digest or file_digest(path), article, diagnostics)
 
     def forget(self, rel: str) -> None:
         """The file is gone."""
@@ -98,6 +111,14 @@ class ArticleCache:
         if self.path is None:
             return
         save_pickles(self.path, [{"format": CACHE_FORMAT, "key": self.key, "entries": self.entries}])
+
+
+def _trusted(signature: tuple[int, int, int], read_at: int) -> tuple[int, int, int]:
+    """`signature`, or its racy form (time stamp -1: never equal to a file's) when the file
+    had changed too shortly before it was read (`read_at`) for a later save to be sure to
+    move its time stamp."""
+    size, mtime, inode = signature
+    return signature if read_at - mtime >= RACY_NS else (size, -1, inode)
 
 
 def stat_signature(path: Path) -> tuple[int, int, int] | None:
