@@ -56,3 +56,32 @@ def test_an_old_enough_file_is_trusted_by_its_signature_alone(tmp_path: Path, mo
     _processed(cache, path)
     monkeypatch.setattr(cache_module, "file_digest", lambda p: (_ for _ in ()).throw(AssertionError("read")))
     assert cache.lookup("a.md", path) is not None
+
+
+def test_a_whole_build_has_written_its_cache_when_it_returns(tmp_path: Path):
+    """The cache is pickled by a forked copy while the build indexes; build() waits for it."""
+    import shutil
+
+    from generator.build import build
+    from generator.build.process import article_cache_key, cache_path
+    from generator.config import load_config
+    from tests.conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "site", tmp_path / "site")
+    config = load_config(tmp_path / "site" / "site.toml")
+    assert build(config).written
+    saved = ArticleCache.open(cache_path(config), article_cache_key(config))
+    articles = sorted(p.name for p in config.source_dir.iterdir() if p.suffix in {".md", ".txt", ".html"})
+    assert sorted(Path(rel).name for rel in saved.entries) == articles
+    assert all(entry.article is not None for entry in saved.entries.values())
+
+
+def test_with_other_threads_running_the_cache_is_saved_in_process(tmp_path: Path, monkeypatch):
+    import threading
+
+    cache = ArticleCache(tmp_path / "cache.pickle", "key")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(AssertionError("forked")))
+    cache.save_in_background()()
+    assert ArticleCache.open(tmp_path / "cache.pickle", "key").entries == {}
+    assert (tmp_path / "cache.pickle").is_file()

@@ -20,11 +20,13 @@ time stamp is old enough to be trusted (git's "racy git" rule).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
@@ -111,6 +113,31 @@ class ArticleCache:
         if self.path is None:
             return
         save_pickles(self.path, [{"format": CACHE_FORMAT, "key": self.key, "entries": self.entries}])
+
+    def save_in_background(self) -> Callable[[], None]:
+        """`save()` in a forked copy of this process, started now; returns the wait for it.
+
+        A whole build indexes and plans its pages in one process after the articles are
+        processed, leaving the other core idle: the copy pickles the cache there (~0.8 s at
+        10,000 articles) instead of after the build. Where a process cannot be forked safely
+        (no fork, or other threads running) it is saved here and now."""
+        if self.path is None:
+            return lambda: None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self.save()
+            return lambda: None
+        pid = os.fork()
+        if pid == 0:  # the copy: save, and leave without running this process's exit handlers
+            code = 1
+            try:
+                self.save()
+                code = 0
+            finally:
+                os._exit(code)
+
+        def wait() -> None:
+            os.waitpid(pid, 0)
+        return wait
 
 
 def _trusted(signature: tuple[int, int, int], read_at: int) -> tuple[int, int, int]:

@@ -134,6 +134,8 @@ class Builder:
             results = [self._last_good_of(display, result) for display, result in zip(displays, results)]
         timings["process"] = time.perf_counter() - mark
         timings.update(stage_times)
+        # The cache is complete: written by a forked copy while this process indexes and plans.
+        cache_saved = cache.save_in_background() if self.persist_cache and self.use_cache else (lambda: None)
         articles: list[Article] = []
         skipped = len(problems)
         for article, notes in results:
@@ -147,6 +149,7 @@ class Builder:
         timings["index"] = time.perf_counter() - mark
         diagnostics += slug_notes
         if strict and any(d.level == "error" for d in diagnostics):
+            cache_saved()
             return BuildResult(len(articles), 0, skipped, time.perf_counter() - started, tuple(diagnostics), False,
                                timings, cache.hits)
         forget_manifest(config)  # until the new site is in place, the old manifest describes nothing
@@ -154,8 +157,7 @@ class Builder:
         self._render = _renderer(config)
         frame = _frame(config, self._render[0])
         written = self._write_new_site(site, previous, content_key, frame, timings)
-        if self.persist_cache and self.use_cache:
-            cache.save()
+        cache_saved()
         result = BuildResult(len(articles), written.count, skipped, time.perf_counter() - started, tuple(diagnostics),
                              True, timings, cache.hits, reused=written.reused)
         self._manifest = Manifest(inputs, output_identity(config.output_dir), written.records,
