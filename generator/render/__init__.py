@@ -19,6 +19,7 @@ from generator.render.briefings import day_title, day_view, week_title, week_vie
 from generator.render.chart import region_chart_svg
 from generator.inputs import SiteInputs, code_version
 from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
+from generator.render.fragments import FragmentMemo
 from generator.render.images import link_remote_images
 from generator.render.links import Links
 from generator.render.reader import SiteReader, TermData, head_facts, note
@@ -82,6 +83,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["xmlsafe"] = xml_safe
     env.filters["tojson_safe"] = json_for_script
+    env.globals["remember"] = FragmentMemo()  # generator.render.fragments
     return env
 
 
