@@ -66,14 +66,20 @@ def build(source: str | None, output: str | None, config_path: str | None, base_
           no_search: bool, jobs: int | None, no_cache: bool, timings_path: str | None) -> None:
     """Build the site into the output folder (atomically: a failed build keeps the old site)."""
     from generator.build import build as run_build
+    from generator.diagnostics import SettingsFileError
     from generator.search import SearchError
     from generator.write import WriteError, write_file
 
     config = _config(config_path, source=source, output=output, base_url=base_url,
                      search=False if no_search else None)
-    _pipeline(config)
+    # The rules and taxonomy are read (and their problems reported) by the build when it has
+    # work to do: compiling them cost ~0.45 s of a 0.55 s no-change rebuild, and a changed
+    # rules or taxonomy file is a changed input.
     try:
         result = run_build(config, strict=strict, progress=_progress_bar, jobs=jobs, use_cache=not no_cache)
+    except SettingsFileError as exc:
+        click.echo("\n".join(f"error: {p}" for p in exc.problems), err=True)
+        sys.exit(2)
     except WriteError as exc:
         _fail(f"{exc}; the previous site in {config.output_dir} is unchanged")
         return

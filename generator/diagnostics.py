@@ -20,6 +20,15 @@ class Diagnostic:
         return f"{where}: {self.level}: {self.message}"
 
 
+class SettingsFileError(Exception):
+    """A site's rules or taxonomy file cannot be used (generator.clean.rules.RuleError,
+    generator.enrich.taxonomy.TaxonomyError); `problems` lists every reason. Defined here, a
+    module with no stage behind it, so `digest build` can catch it without importing the stages
+    a no-change build never needs."""
+
+    problems: list[str]
+
+
 class LoadError(Exception):
     """A file that cannot become an article; carries the line where it is known."""
 

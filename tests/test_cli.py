@@ -102,3 +102,24 @@ def test_check_warns_about_a_rule_that_removed_most_of_an_article(tmp_path: Path
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if ": warning: " in line]
     assert len(lines) == 1 and lines[0].startswith("content/a.md: warning: rule 'read-more-and-widgets' removed 9")
+
+
+def test_a_no_change_rebuild_reads_no_rules_or_taxonomy(tmp_path: Path, monkeypatch):
+    """Compiling the cleaning rules was most of a no-change rebuild; it has nothing to clean."""
+    import generator.build as build_package
+    import generator.build.process as process
+    import generator.build.session as session
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    monkeypatch.chdir(site)
+    first = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+
+    def refuse(config):
+        raise AssertionError("the rules and taxonomy were read")
+    monkeypatch.setattr(process, "make_pipeline", refuse)
+    monkeypatch.setattr(session, "make_pipeline", refuse)
+    monkeypatch.setattr(build_package, "make_pipeline", refuse)
+    again = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+    assert again.exit_code == 0 and "nothing changed" in again.output

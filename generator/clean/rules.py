@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from generator.diagnostics import SettingsFileError
+
 ACTIONS = ("drop", "unwrap", "drop_text", "cut_from", "lift", "trim_end")
 WHEN_KEYS = ("author", "outlet", "categories", "host", "signature")
 LIFT_FIELDS = ("editor", "original_title", "outlet")
@@ -53,7 +55,7 @@ class RuleSet:
     defines: tuple[tuple[str, str], ...] = ()
 
 
-class RuleError(Exception):
+class RuleError(SettingsFileError):
     """A rules file has problems; `problems` lists them all, each naming the rule and key."""
 
     def __init__(self, problems: list[str]) -> None:

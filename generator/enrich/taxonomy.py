@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from generator.diagnostics import SettingsFileError
 from generator.enrich.subject_names import subject_names
 
 __all__ = [
@@ -90,7 +91,7 @@ class Taxonomy:
         return None
 
 
-class TaxonomyError(Exception):
+class TaxonomyError(SettingsFileError):
     """A taxonomy file could not be used; ``problems`` lists every reason."""
 
     def __init__(self, problems: Iterable[str]) -> None:
