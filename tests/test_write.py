@@ -210,3 +210,42 @@ def test_a_kept_page_costs_no_link_when_the_spare_already_holds_it(tmp_path: Pat
     writer.put("changed.html", b"new")
     writer.commit()
     assert links == [] and _tree(out) == {"kept.html": b"same", "changed.html": b"new"}
+
+
+def test_a_folder_a_tool_fills_is_staged_afresh_in_the_spare(tmp_path: Path):
+    """Pagefind writes its folder itself (lend_folder), then the writer adds the index key in it."""
+    out = tmp_path / "output"
+    for build, pages in enumerate([["a", "b"], ["b", "c"], ["c"], ["d", "e"]]):
+        writer = StagedWriter(out, spare=True)
+        writer.put("index.html", str(build).encode())
+        staged, folder = writer.lend_folder("pagefind")
+        for page in pages:  # what the tool makes this time
+            (folder / "fragment").mkdir(parents=True, exist_ok=True)
+            (folder / "fragment" / f"{page}.pf").write_text(page, encoding="utf-8")
+        writer.put_text("pagefind/.digest-index-key", f"key-{build}")
+        writer.commit()
+        assert _tree(out) == {"index.html": str(build).encode(), "pagefind/.digest-index-key": f"key-{build}".encode(),
+                              **{f"pagefind/fragment/{p}.pf": p.encode() for p in pages}}
+
+
+def test_three_builds_with_search_in_a_row(tmp_path: Path):
+    """The sample site's search index through the spare: build, edit, build, undo, build."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    (site / "site.toml").write_text((site / "site.toml").read_text(encoding="utf-8").replace("search = false", "search = true"),
+                                    encoding="utf-8")
+    config = load_config(site / "site.toml")
+    article = site / "content" / "national.md"
+    original = article.read_text(encoding="utf-8")
+    for text in (original, original.replace("3133", "9999"), original):
+        article.write_text(text, encoding="utf-8")
+        assert build(config).written
+    assert (site / ".output.spare").is_dir()
+    fresh = tmp_path / "fresh"  # a clean build of the same files (Pagefind's own files aside)
+    shutil.copytree(FIXTURES / "site", fresh)
+    (fresh / "site.toml").write_text((site / "site.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert build(load_config(fresh / "site.toml")).written
+    published = {k: v for k, v in _tree(site / "output").items() if not k.startswith("pagefind/")}
+    expected = {k: v for k, v in _tree(fresh / "output").items() if not k.startswith("pagefind/")}
+    assert published == expected
+    assert (site / "output" / "pagefind" / ".digest-index-key").is_file()

@@ -171,6 +171,7 @@ class StagedWriter(_Writer):
         folder = self.staging.joinpath(*path.parts)
         if self._reuse is not None:
             _remove(folder)  # the tool writes it afresh; the spare's copy is of an older site
+            self._reuse.forget(path)
             self._lent.append(path)
         return self.staging, folder
 
@@ -304,12 +305,14 @@ class _SpareListing:
         a link to a published file), a folder there removed, a file where a folder is due too."""
         rel = str(path)
         if rel in self.files:
-            os.unlink(target)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
             del self.files[rel]
         elif rel in self.folders:
-            shutil.rmtree(target)
-            self.folders = {f for f in self.folders if f != rel and not f.startswith(rel + "/")}
-            self.files = {f: i for f, i in self.files.items() if not f.startswith(rel + "/")}
+            shutil.rmtree(target, ignore_errors=True)
+            self.forget(path)
         parent = str(path.parent)
         if parent == "." or parent in self.folders:
             return
@@ -321,6 +324,12 @@ class _SpareListing:
         target.parent.mkdir(parents=True, exist_ok=True)
         for depth in range(1, len(path.parts)):
             self.folders.add("/".join(path.parts[:depth]))
+
+    def forget(self, path: PurePosixPath) -> None:
+        """`path` and everything under it are gone from the spare (removed by the writer)."""
+        rel = str(path)
+        self.folders = {f for f in self.folders if f != rel and not f.startswith(rel + "/")}
+        self.files = {f: i for f, i in self.files.items() if f != rel and not f.startswith(rel + "/")}
 
     def drop_unwritten(self, root: Path, written: set[PurePosixPath], lent: list[PurePosixPath]) -> None:
         """Delete what the new site does not have: files nobody wrote or kept, then the folders
