@@ -54,11 +54,11 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
-def make_corpus(work: Path, size: int) -> Path:
-    corpus = work / f"corpus-{size}"
+def make_corpus(work: Path, size: int, seed: int = 1, name: str | None = None) -> Path:
+    corpus = work / (name or f"corpus-{size}")
     if not (corpus / "_truth.jsonl").exists():
         shutil.rmtree(corpus, ignore_errors=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--count", str(size), "--seed", "1",
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--count", str(size), "--seed", str(seed),
                         "--raw-fraction", "0.1"], check=True, stdout=subprocess.DEVNULL)
     return corpus
 
@@ -91,11 +91,7 @@ def edit_one(site: Path, round_: int) -> None:
 
 def add_hundred(site: Path, work: Path) -> None:
     """100 new articles (another corpus: seed 2), as a day's scheduled publish adds them."""
-    extra = work / "corpus-add-100"
-    if not (extra / "_truth.jsonl").exists():
-        shutil.rmtree(extra, ignore_errors=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(extra), "--count", "100", "--seed", "2",
-                        "--raw-fraction", "0.1"], check=True, stdout=subprocess.DEVNULL)
+    extra = make_corpus(work, 100, seed=2, name="corpus-add-100")
     for path in extra.iterdir():
         if path.suffix in {".md", ".txt", ".html"}:
             os.link(path, site / "content" / f"added-{path.name}")

@@ -117,6 +117,11 @@ def changed_articles(paths: Iterable[Path], source: Path, known: Container[PureP
 
 
 @lru_cache(maxsize=1)
+def settings_signature(config: SiteConfig) -> str:
+    """Every setting that shapes the site: the configuration and SOURCE_DATE_EPOCH."""
+    return f"{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+
+
 def code_version() -> str:
     """A hash of the package's own source and data files: new code means a fresh cache."""
     package = _HERE
@@ -145,7 +150,7 @@ class InputsKey:
 
     @classmethod
     def of(cls, config: SiteConfig, files: list[Path], inputs: SiteInputs) -> "InputsKey":
-        header = _number(f"{code_version()}\0{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0")
+        header = _number(f"{code_version()}\0{settings_signature(config)}\0")
         return cls(header, {str(path): _file_term(path) for path in inputs.keyed_files(files)})
 
     def changed(self, path: Path) -> None:

@@ -127,14 +127,15 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             todo.append((plan, spec, None, keys))
             continue
         # A whole build: keep the page if nothing it shows moved.
-        if trust_deps and old.deps == values.digest(old.keys) and writer.keep(plan.path):
+        reads_same = old.deps == values.digest(old.keys)
+        if trust_deps and reads_same and writer.keep(plan.path):
             records[plan.path] = old  # what it read is as it was, and it is made the same way
             reused += 1
             continue
         with recording() as keys:
             spec = plan.spec()
         fingerprint = context_fingerprint(key, spec.template, spec.context)
-        if old.fingerprint == fingerprint and old.deps == values.digest(old.keys) and writer.keep(spec.path):
+        if old.fingerprint == fingerprint and reads_same and writer.keep(spec.path):
             records[spec.path] = old
             reused += 1
             continue

@@ -20,7 +20,7 @@ from generator.build.state import BuildState, diagnostics_of
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, error, warning
 from generator.discover import discover
-from generator.inputs import InputsKey, SiteInputs, changed_articles
+from generator.inputs import InputsKey, SiteInputs, changed_articles, settings_signature
 from generator.model import Article
 from generator.search import INDEX_FOLDER, SearchRefresher
 from generator.write import InPlaceWriter, StagedWriter
@@ -390,7 +390,7 @@ def _renderer(config: SiteConfig) -> tuple[str, Any]:
 def _frame(config: SiteConfig, template_key: str) -> str:
     """What every page is made with besides what it reads of the site (generator.build.
     manifest.Manifest.frame): the templates and the render code, the settings."""
-    return f"{template_key}\0{config!r}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    return f"{template_key}\0{settings_signature(config)}"
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:

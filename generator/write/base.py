@@ -59,11 +59,7 @@ class _Writer:
     _put: set[PurePosixPath]
 
     def _first_put(self, rel: str) -> PurePosixPath:
-        path = _checked(rel)
-        if path in self._put:
-            raise WriteError(f"two outputs want the same path: {rel}")
-        self._put.add(path)
-        return path
+        return _once(rel, self._put)
 
     def put(self, rel: str, data: bytes) -> None:
         raise NotImplementedError
@@ -89,6 +85,15 @@ def holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def _once(rel: str, seen: set[PurePosixPath]) -> PurePosixPath:
+    """`rel`, checked and added to `seen`: a second output at one path is an error."""
+    path = _checked(rel)
+    if path in seen:
+        raise WriteError(f"two outputs want the same path: {rel}")
+    seen.add(path)
+    return path
 
 
 def _checked(rel: str) -> PurePosixPath:

@@ -7,7 +7,7 @@ import tempfile
 import threading
 from pathlib import Path, PurePosixPath
 
-from generator.write.base import OutputLock, WriteError, _Writer, _checked, _exchange, _lexists, _remove, _umask
+from generator.write.base import OutputLock, WriteError, _Writer, _checked, _exchange, _lexists, _once, _remove, _umask
 from generator.write.files import remove_folder
 
 
@@ -100,11 +100,7 @@ class StagedWriter(_Writer):
         _remove_all(stale)
 
     def _register(self, rel: str) -> PurePosixPath:
-        path = _checked(rel)
-        if path in self._written:
-            raise WriteError(f"two outputs want the same path: {rel}")
-        self._written.add(path)
-        return path
+        return _once(rel, self._written)
 
     def _target(self, rel: str) -> Path:
         path = self._register(rel)
@@ -180,7 +176,8 @@ class StagedWriter(_Writer):
         return frozenset(self._written)
 
     def commit(self, *, background_cleanup: bool = False) -> None:
-        """Swap the staged site in atomically; the previous site is removed afterwards.
+        """Swap the staged site in atomically; the previous site is kept as the spare (`spare=True`)
+        or removed afterwards.
 
         With `background_cleanup` (the preview server) the removal runs in a daemon thread:
         the new site is live at once, and whatever a stopped process leaves behind is a
