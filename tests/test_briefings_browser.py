@@ -164,3 +164,20 @@ def test_a_reader_follows_a_story_from_the_home_page(served, width: int):
         dark.shoot("daily-dark")
     finally:
         dark.context.close()
+
+
+@pytest.mark.parametrize("path", ["daily/", "weekly/"])
+def test_a_briefing_archive_keeps_each_date_on_one_line_on_a_phone(served, path: str):
+    """The archives list long names (2024年5月28日（星期二）, a week with its dates): in the
+    narrow columns of the terms' grid they broke mid-name at 390 px."""
+    site, browser = served
+    reader = Reader(site, browser, 390)
+    try:
+        reader.page.goto(site.base_url + path)
+        reader.arrive(path)
+        links = reader.page.locator("ul.term-list a")
+        assert links.count() >= 2
+        lines = links.evaluate_all("els => els.map(e => [e.textContent, e.getClientRects().length])")
+        assert [name for name, count in lines if count != 1] == [], f"{path} at 390 px breaks names: {lines}"
+    finally:
+        reader.context.close()
