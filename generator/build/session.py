@@ -111,6 +111,7 @@ class Builder:
         inputs_now = InputsKey.of(config, files, site_inputs)
         inputs = inputs_now.key
         previous = self._previous_manifest()
+        timings["inputs"] = time.perf_counter() - started  # discovery, the inputs key, the last manifest
         if previous is not None and previous.inputs == inputs:
             if self.incremental and self._state is None:
                 self._state = self._state_of_published_site(files, problems, inputs_now)
@@ -126,7 +127,9 @@ class Builder:
             self.search.cancel()  # this build indexes its own pages
         pipeline = make_pipeline(config)
         content_key = article_cache_key(config)
+        mark = time.perf_counter()
         cache = self._article_cache(content_key)
+        timings["cache"] = time.perf_counter() - mark
         mark = time.perf_counter()
         displays = display_paths(files, source)
         results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress)
@@ -300,7 +303,9 @@ class Builder:
         background = not self.persist_cache  # the preview server: old folders are removed in the background
         # `digest build` keeps the retired site to stage the next one in (StagedWriter's spare);
         # the preview's folder is scratch, rebuilt whole only on template or settings changes.
+        mark = time.perf_counter()
         writer = StagedWriter(config.output_dir, background_cleanup=background, spare=not background)
+        timings["stage"] = time.perf_counter() - mark
         if previous is not None and not previous.describes(config.output_dir):
             previous = None  # another build replaced the site while this one waited for the lock
         try:
