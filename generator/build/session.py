@@ -23,7 +23,8 @@ from generator.discover import discover
 from generator.inputs import InputsKey, SiteInputs, changed_articles, settings_signature
 from generator.model import Article
 from generator.search import INDEX_FOLDER, SearchRefresher
-from generator.write import InPlaceWriter, StagedWriter
+from generator.build.prefetch import prefetch_folders
+from generator.write import InPlaceWriter, StagedWriter, spare_of
 
 # The stages themselves (jinja2, lxml, nh3, the taxonomy automaton ...) are imported when a
 # build has work to do: a no-change rebuild needs none of them.
@@ -120,11 +121,27 @@ class Builder:
                 if self._state is not None:
                     self._state.dependents.sync(self._manifest.pages)  # now, not on the first save
             return _unchanged(previous, strict, time.perf_counter() - started)
-        from generator.index import build_site
-
         self._state = None
         if self.search is not None:
             self.search.cancel()  # this build indexes its own pages
+        # `digest build` stages in the spare and keeps published pages: both read while the
+        # articles are loaded and indexed (generator.build.prefetch). The preview stages afresh.
+        stop_prefetch = (prefetch_folders((spare_of(config.output_dir), config.output_dir)) if self.persist_cache
+                         else (lambda: None))
+        try:
+            return self._build_all(files, problems, inputs_now, previous, strict, progress, timings, started)
+        finally:
+            stop_prefetch()
+
+    def _build_all(self, files: list[Path], problems: list[Diagnostic], inputs_now: InputsKey,
+                   previous: Manifest | None, strict: bool, progress, timings: dict[str, float],
+                   started: float) -> BuildResult:
+        """A build with work to do: every article processed (or taken from the cache), indexed,
+        and the site written whole."""
+        from generator.index import build_site
+
+        config, source, inputs = self.config, self.config.source_dir, inputs_now.key
+        diagnostics: list[Diagnostic] = list(problems)
         pipeline = make_pipeline(config)
         content_key = article_cache_key(config)
         mark = time.perf_counter()

@@ -9,7 +9,7 @@ from generator.write.base import OutputLock, WriteError, holds
 from generator.write.files import (create_new_file, install_folder, remove_file, remove_folder, replace_folder,
                                    save_pickles, write_file)
 from generator.write.in_place import InPlaceWriter
-from generator.write.staged import StagedWriter
+from generator.write.staged import StagedWriter, spare_of
 
 __all__ = ["InPlaceWriter", "OutputLock", "StagedWriter", "WriteError", "create_new_file", "holds", "install_folder",
-           "remove_file", "remove_folder", "replace_folder", "save_pickles", "write_file"]
+           "remove_file", "remove_folder", "replace_folder", "save_pickles", "spare_of", "write_file"]

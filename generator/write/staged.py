@@ -72,7 +72,7 @@ class StagedWriter(_Writer):
 
     @property
     def _spare(self) -> Path:
-        return self.output.parent / f".{self.output.name}.spare"  # .{output}.*: ignored by serve's watcher
+        return spare_of(self.output)
 
     @property
     def _previous(self) -> Path:
@@ -258,6 +258,11 @@ class StagedWriter(_Writer):
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
+
+
+def spare_of(output: Path) -> Path:
+    """The folder a writer with `spare=True` keeps the retired site in, beside `output`."""
+    return output.parent / f".{output.name}.spare"  # .{output}.*: ignored by serve's watcher
 
 
 class _SpareListing:
