@@ -1,5 +1,5 @@
 """`python -m generator` runs the same CLI as the `digest` command."""
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

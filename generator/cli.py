@@ -45,6 +45,20 @@ def _pipeline(config):
         sys.exit(2)
 
 
+def run() -> None:
+    """The `digest` command (and `python -m generator`): `main`, then an exit that does not
+    collect the heap a build leaves. The interpreter's last collection walks every object
+    still tracked (a 10,000-article build leaves ~335,000 in reference cycles): 0.6-0.9 s
+    after the site is written. Frozen, they are left to the operating system; exit handlers
+    still run and buffered output is still flushed."""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digest")
 def main() -> None:

@@ -36,6 +36,31 @@ def test_python_dash_m_works():
     assert __version__ in out.stdout
 
 
+def test_the_command_exits_with_mains_code_leaving_its_heap_frozen(tmp_path: Path, monkeypatch):
+    """`digest` (generator.cli.run) is `main` with an exit that does not collect the build's heap."""
+    import gc
+    import tomllib
+
+    from generator import cli
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert scripts["project"]["scripts"]["digest"] == "generator.cli:run"
+    monkeypatch.chdir(tmp_path)
+    try:
+        for argv, code in ((["digest", "--version"], 0), (["digest", "build", "--source", "missing"], 1)):
+            monkeypatch.setattr(sys, "argv", argv)
+            gc.unfreeze()
+            try:
+                cli.run()
+            except SystemExit as done:
+                assert (done.code or 0) == code, argv
+            else:
+                raise AssertionError(f"{argv}: main() always ends in SystemExit")
+            assert gc.get_freeze_count() > 0, argv
+    finally:
+        gc.unfreeze()
+
+
 def test_inspect_json_contract(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     good = FIXTURES / "site" / "content" / "national.md"
