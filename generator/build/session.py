@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 from generator.build.cache import ArticleCache
 from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
 from generator.build.outputs import PlanMemo, write_outputs
+from generator.build.prefetch import prefetch_folders
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
                                      make_pipeline, process_files)
 from generator.build.state import BuildState, diagnostics_of
@@ -23,7 +24,6 @@ from generator.discover import discover
 from generator.inputs import InputsKey, SiteInputs, changed_articles, settings_signature
 from generator.model import Article
 from generator.search import INDEX_FOLDER, SearchRefresher
-from generator.build.prefetch import prefetch_folders
 from generator.write import InPlaceWriter, StagedWriter, spare_of
 
 # The stages themselves (jinja2, lxml, nh3, the taxonomy automaton ...) are imported when a
@@ -102,13 +102,11 @@ class Builder:
         config, started = self.config, time.perf_counter()
         timings: dict[str, float] = {}
         source = config.source_dir
-        diagnostics: list[Diagnostic] = []
         if not source.is_dir():
-            diagnostics.append(error(source, "source folder does not exist"))
-            return BuildResult(0, 0, 0, time.perf_counter() - started, tuple(diagnostics), False)
+            return BuildResult(0, 0, 0, time.perf_counter() - started, (error(source, "source folder does not exist"),),
+                               False)
         site_inputs = SiteInputs.of(config)  # what the site reads, defined once
         files, problems = discover(site_inputs.source)
-        diagnostics += problems
         inputs_now = InputsKey.of(config, files, site_inputs)
         inputs = inputs_now.key
         previous = self._previous_manifest()
