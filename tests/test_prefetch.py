@@ -30,7 +30,7 @@ def test_the_walk_reads_every_folder_and_every_file_once_without_following_links
 
     class Entry:
         def __init__(self, entry):
-            self._entry, self.path = entry, entry.path
+            self._entry, self.path, self.name = entry, entry.path, entry.name
 
         def is_dir(self, *, follow_symlinks=True):
             return self._entry.is_dir(follow_symlinks=follow_symlinks)

@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from generator.build.workers import can_fork
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
 from generator.model import Article
@@ -123,7 +123,7 @@ class ArticleCache:
         (no fork, or other threads running) it is saved here and now."""
         if self.path is None:
             return lambda: None
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not can_fork():
             self.save()
             return lambda: None
         pid = os.fork()

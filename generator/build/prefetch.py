@@ -19,6 +19,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
+from generator.build.workers import can_fork
+from generator.write import scan_tree
+
 __all__ = ["prefetch_folders"]
 
 
@@ -28,7 +31,7 @@ def prefetch_folders(folders: Iterable[Path]) -> Callable[[], None]:
     Nothing is started where forking is unsafe (no fork, other threads running) or
     when no folder exists."""
     present = [str(folder) for folder in folders if folder.is_dir()]
-    if not present or not hasattr(os, "fork") or threading.active_count() > 1:
+    if not present or not can_fork():
         return lambda: None
     pid = os.fork()
     if pid == 0:  # the child: read, then leave without this process's exit handlers
@@ -60,15 +63,11 @@ def _read_all(folders: list[str]) -> None:
 
 
 def _read_tree(root: str) -> None:
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                    else:
-                        entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
+    """The walk the spare's listing makes (generator.write.scan_tree), and the stat a kept
+    page's check makes; what vanished meanwhile is skipped."""
+    for _, entry, is_folder in scan_tree(root, ignore_errors=True):
+        if not is_folder:
+            try:
+                entry.stat(follow_symlinks=False)
+            except OSError:
+                pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -17,6 +18,12 @@ Result = TypeVar("Result")
 
 # The job of the pool being run: (function, shared), inherited by the forked workers.
 _JOB: tuple[Callable[..., Any], Any] | None = None
+
+
+def can_fork() -> bool:
+    """Whether a forked copy of this process is safe to make: fork exists and no other thread
+    runs (a thread's held locks would stay held, forever, in the copy)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def worker_count(items: int, per_worker: int, jobs: int | None) -> int:

@@ -9,6 +9,7 @@ import shutil
 import sys
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 try:
     import fcntl
@@ -101,6 +102,29 @@ def _checked(rel: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in rel:
         raise WriteError(f"refusing to write outside the output folder: {rel!r}")
     return path
+
+
+def scan_tree(root: str, *, skip_hidden_top: bool = False,
+              ignore_errors: bool = False) -> Iterator[tuple[str, os.DirEntry, bool]]:
+    """Every entry under `root`, links not followed: (path relative to `root`, the entry,
+    whether it is a folder). `skip_hidden_top` leaves out the top level's dot entries;
+    `ignore_errors` skips a folder that cannot be read (one that vanished meanwhile)."""
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if skip_hidden_top and not prefix and entry.name.startswith("."):
+                        continue
+                    rel = prefix + entry.name
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                    if is_folder:
+                        pending.append((rel + "/", entry.path))
+                    yield rel, entry, is_folder
+        except OSError:
+            if not ignore_errors:
+                raise
 
 
 def _lexists(path: Path) -> bool:

@@ -7,7 +7,8 @@ import tempfile
 import threading
 from pathlib import Path, PurePosixPath
 
-from generator.write.base import OutputLock, WriteError, _Writer, _checked, _exchange, _lexists, _once, _remove, _umask
+from generator.write.base import (OutputLock, WriteError, _Writer, _checked, _exchange, _lexists, _once, _remove, _umask,
+                                  scan_tree)
 from generator.write.files import remove_folder
 
 
@@ -276,19 +277,11 @@ class _SpareListing:
     def of(cls, root: Path) -> "_SpareListing":
         files: dict[str, int] = {}
         folders: set[str] = set()
-        pending = [("", str(root))]
-        while pending:
-            prefix, folder = pending.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if not prefix and entry.name.startswith("."):
-                        continue
-                    rel = prefix + entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.add(rel)
-                        pending.append((rel + "/", entry.path))
-                    else:
-                        files[rel] = entry.inode()
+        for rel, entry, is_folder in scan_tree(str(root), skip_hidden_top=True):
+            if is_folder:
+                folders.add(rel)
+            else:
+                files[rel] = entry.inode()
         return cls(os.stat(root).st_dev, files, folders)
 
     def holds_published(self, path: PurePosixPath, output: Path) -> bool:
