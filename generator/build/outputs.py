@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.config import SiteConfig
 from generator.model import Site
-from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, reusable_index
+from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, reusable_index, search_pages
 from generator.write import WriteError
 
 if TYPE_CHECKING:
@@ -184,12 +184,13 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     search_due = None
     if config.search:
         mark = clock()
-        needed = index_key(((plan.path, records[plan.path].digest) for plan in plans), config.language)
+        pages = search_pages(config)
+        needed = index_key(((plan.path, records[plan.path].digest) for plan in plans), config.language, pages)
         if reusable_index(config.output_dir, needed) is not None:
             writer.keep_folder(INDEX_FOLDER)
         elif index_now:
             staged, folder = writer.lend_folder(INDEX_FOLDER)
-            index_site(staged, config.language, folder)
+            index_site(staged, config.language, folder, pages)
             writer.put_text(f"{INDEX_FOLDER}/{KEY_FILE}", needed)
         else:
             search_due = needed
