@@ -66,8 +66,11 @@ def search_pages(config: "SiteConfig") -> str:
 
 
 def is_searchable(path: str, pages: str) -> bool:
-    """Whether the output file `path` is one of the pages `pages` (a searchable_pages glob) reads."""
-    return pages == ALL_PAGES or (path.startswith("articles/") and path.endswith(".html"))
+    """Whether Pagefind, given `pages` (one of the two globs searchable_pages gives), reads
+    the output file `path`: what the index key must cover."""
+    if pages == ARTICLE_PAGES:
+        return path.startswith("articles/") and path.endswith(".html")
+    return True
 
 
 def pagefind_command(folder: Path, language: str, bundle: Path | None = None, pages: str = ALL_PAGES) -> list[str]:
