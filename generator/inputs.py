@@ -54,13 +54,7 @@ class SiteInputs:
 
     def static_files(self) -> list[tuple[str, Path]]:
         """Theme static files, overridden file by file by the site's own static/ folder."""
-        chosen: dict[str, Path] = {}
-        for folder in self.static:
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and not path.name.startswith("."):
-                        chosen[path.relative_to(folder).as_posix()] = path
-        return sorted(chosen.items())
+        return sorted(files_in_effect(self.static).items())
 
     def keyed_files(self, articles: list[Path]) -> list[Path]:
         """What the inputs key hashes: the articles, the rules and taxonomy files, and every file
@@ -68,6 +62,18 @@ class SiteInputs:
         folders = (self.theme, self.root / "templates", self.root / "static")
         return articles + list(self.settings[1:]) + [p for folder in folders if folder.is_dir()
                                                      for p in sorted(folder.rglob("*"))]
+
+
+def files_in_effect(folders: Iterable[Path]) -> dict[str, Path]:
+    """{relative path: file} over `folders` in override order (a later folder's file replaces
+    an earlier one's of the same relative path); hidden files and missing folders left out."""
+    chosen: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    chosen[path.relative_to(folder).as_posix()] = path
+    return chosen
 
 
 def theme_places(config: SiteConfig) -> tuple[Path, Path]:

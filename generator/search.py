@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from generator.write import OutputLock, WriteError, install_folder, remove_folder
 
@@ -40,16 +41,13 @@ def searchable_pages(template_folders: Iterable[Path]) -> str:
     Pagefind indexes only the pages carrying `data-pagefind-body` once any page does, but it
     still parses every page to find out: at 20,000 articles (35,000 pages) that is a quarter
     of its 65 s and a fifth of its 5 GB. A theme may mark other kinds of pages (or none: then
-    Pagefind indexes every page whole), so the templates in effect are read, a site's own
-    template standing for the theme's of the same name; any doubt keeps every page."""
-    effective: dict[str, Path] = {}
-    for folder in template_folders:  # lookup order: the site's templates first
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    effective.setdefault(path.relative_to(folder).as_posix(), path)
+    Pagefind indexes every page whole), so the templates in effect are read (`template_folders`
+    in lookup order: a site's own template stands for the theme's of the same name); any
+    doubt keeps every page."""
+    from generator.inputs import files_in_effect
+
     marked = set()
-    for name, path in effective.items():
+    for name, path in files_in_effect(reversed(list(template_folders))).items():
         try:
             if SEARCHABLE_MARK in path.read_text(encoding="utf-8", errors="replace"):
                 marked.add(name)
@@ -58,11 +56,22 @@ def searchable_pages(template_folders: Iterable[Path]) -> str:
     return ARTICLE_PAGES if marked == {"article.html"} else ALL_PAGES
 
 
-def search_pages(config: "SiteConfig") -> str:
-    """searchable_pages for the templates a build of this site uses."""
+@lru_cache(maxsize=4)
+def search_pages(config: "SiteConfig", template_key: str) -> str:
+    """searchable_pages for the templates a build of this site uses. `template_key`
+    (generator.render.template_key) names their content, so a preview update reads the
+    templates again only after one of them changed."""
     from generator.inputs import SiteInputs
 
     return searchable_pages(SiteInputs.of(config).templates)
+
+
+class SearchDue(NamedTuple):
+    """The index the pages need when the published one is not it: its key, and the glob of
+    pages Pagefind reads for it (what the preview's background run indexes)."""
+
+    key: str
+    pages: str
 
 
 def is_searchable(path: str, pages: str) -> bool:
@@ -160,17 +169,17 @@ class SearchRefresher:
         with self._guard:
             return self._run is not None
 
-    def start(self, config: "SiteConfig", key: str) -> None:
+    def start(self, config: "SiteConfig", due: SearchDue) -> None:
         self.cancel()
         output = config.output_dir.resolve()
         bundle = _bundle_path(output)
         try:
-            process = subprocess.Popen(pagefind_command(output, config.language, bundle, search_pages(config)),
+            process = subprocess.Popen(pagefind_command(output, config.language, bundle, due.pages),
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.failure = f"cannot run Pagefind: {exc}"
             return
-        run = _SearchRun(process, key, bundle, output)
+        run = _SearchRun(process, due.key, bundle, output)
         run.thread = threading.Thread(target=self._finish, args=(run,), daemon=True)
         with self._guard:
             self._run, self.failure = run, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import load_config
+from generator.render import template_key
 from generator.search import ALL_PAGES, ARTICLE_PAGES, index_key, is_searchable, search_pages, searchable_pages
 
 
@@ -17,7 +18,8 @@ def _templates(folder: Path, files: dict[str, str]) -> Path:
 
 
 def test_the_bundled_theme_marks_only_article_pages_so_pagefind_reads_only_those():
-    assert search_pages(load_config(None)) == ARTICLE_PAGES
+    config = load_config(None)
+    assert search_pages(config, template_key(config)) == ARTICLE_PAGES
 
 
 def test_only_article_html_marked_reads_article_pages(tmp_path):

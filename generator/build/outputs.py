@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.config import SiteConfig
 from generator.model import Site
-from generator.search import INDEX_FOLDER, KEY_FILE, index_key, index_site, reusable_index, search_pages
+from generator.search import INDEX_FOLDER, KEY_FILE, SearchDue, index_key, index_site, reusable_index, search_pages
 from generator.write import WriteError
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Written:
     count: int  # files written (not kept)
     reused: int  # pages kept because nothing they show changed
     records: Records  # every planned page and document: what the next build compares with
-    search_due: str | None  # the search index key the pages need, when the published index is not it
+    search_due: SearchDue | None  # the search index the pages need, when the published index is not it
     remade: frozenset[str] = frozenset()  # the paths whose record is not the previous one (removed ones too)
 
 
@@ -75,7 +75,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     dependents over generator.render.reader.changed_keys); any other published output is
     not even gathered. None (a whole build): every published page is compared (see
     `trust_deps`), every new one rendered. `index_now`: run Pagefind over the staged site
-    now; otherwise the key of the index the pages need is returned in `search_due` (the
+    now; otherwise the index the pages need is returned in `search_due` (the
     preview indexes in the background). `memo`: the plans of the last write, reused by an
     update when they fit (PlanMemo), and replaced by this write's. `trust_deps`: `previous`
     was made with the same templates, code and settings (Manifest.frame), so a published
@@ -184,7 +184,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     search_due = None
     if config.search:
         mark = clock()
-        pages = search_pages(config)
+        pages = search_pages(config, key)
         needed = index_key(((plan.path, records[plan.path].digest) for plan in plans), config.language, pages)
         if reusable_index(config.output_dir, needed) is not None:
             writer.keep_folder(INDEX_FOLDER)
@@ -193,7 +193,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             index_site(staged, config.language, folder, pages)
             writer.put_text(f"{INDEX_FOLDER}/{KEY_FILE}", needed)
         else:
-            search_due = needed
+            search_due = SearchDue(needed, pages)
         if index_now:
             timings["search"] = clock() - mark  # an update's index follows in the background, untimed here
     if memo is not None:

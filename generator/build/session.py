@@ -290,14 +290,14 @@ class Builder:
         if written is None:
             self._state = self._manifest = None
             return None
-        count, reused, search_key = written.count, written.reused, written.search_due
+        count, reused, search_due = written.count, written.reused, written.search_due
         manifest.pages = written.records
         state.dependents.sync(manifest.pages, written.remade)
         notes: list[Diagnostic] = []
         if self.search is not None and self.search.failure:
             notes.append(warning(PurePosixPath(config.output, INDEX_FOLDER), f"search index not updated: {self.search.failure}"))
-        if search_key is not None and self.search is not None:
-            self.search.start(config, search_key)
+        if search_due is not None and self.search is not None:
+            self.search.start(config, search_due)
         state.site = site
         diagnostics = tuple(diagnostics_of(state, slug_notes) + notes)
         skipped = len(state.problems) + sum(1 for result in state.results.values() if result[0] is None)
