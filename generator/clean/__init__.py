@@ -66,12 +66,17 @@ def _sanitized(html: str, removed: list[Removal], wrap: bool = True) -> tuple[st
     """`stable_sanitize`, and the body again with its loose text in paragraphs when the
     sanitizer set text loose (a <span> around a <p> unwrapped): a body cleaned twice must
     not lose a line the second time that the first kept, so such a body is cleaned again."""
-    safe = drop_weibo_hashtags(sanitize(html), removed)
+    sanitized = sanitize(html)
+    safe = drop_weibo_hashtags(sanitized, removed)
     for _ in range(3):
         tree = engine.parse(safe)
         if wrap and lines.loose_lines(tree):
             return safe, tree.body.inner_html if tree.body is not None else ""
-        again = drop_weibo_hashtags(sanitize(tree.body.inner_html if tree.body is not None else ""), removed)
+        reparsed = tree.body.inner_html if tree.body is not None else ""
+        if reparsed == safe == sanitized:
+            break  # sanitizer output the parser keeps as it is: a second sanitize changes nothing
+        sanitized = sanitize(reparsed)
+        again = drop_weibo_hashtags(sanitized, removed)
         if again == safe:
             break
         safe = again

@@ -302,7 +302,7 @@ def _cut(rule: Rule, tree: LexborHTMLParser, removed: list[Removal]) -> None:
     """Remove the first block that starts with a marker and everything after it."""
     for node in leaf_blocks(tree):
         text = block_text(node)
-        if any(text.startswith(marker) for marker in rule.cut_from):
+        if text.startswith(rule.cut_from):
             cut_text = [text]
             current: LexborNode | None = node
             while current is not None and current.tag not in ("body", "html"):
@@ -348,10 +348,12 @@ def bold_paragraphs_to_headings(tree: LexborHTMLParser) -> None:
     if tree.body is None:
         return
     for p in tree.body.css("p"):
+        cms = p.attributes.get("cms-style") or ""
+        if "strong-Bold" not in cms and p.css_first("strong, b") is None:
+            continue  # most paragraphs: no bold at all, so no text to read
         text = block_text(p)
         if not text or len(text) > 60 or _has_media(p):
             continue
-        cms = p.attributes.get("cms-style") or ""
         bold = " ".join(block_text(b) for b in p.css("strong, b"))
         if "strong-Bold" in cms or (bold and _SPACE.sub("", bold) == _SPACE.sub("", text)):
             heading = LexborHTMLParser(f"<h2>{escape(text, quote=False)}</h2>").css_first("h2")

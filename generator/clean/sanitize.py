@@ -69,9 +69,8 @@ def add_img_attributes(html: str) -> str:
 def sanitize(html: str) -> str:
     """Allowlisted tags and attributes only; paragraph indentation (U+3000) trimmed."""
     safe = add_img_attributes(_cleaner().clean(html))
-    safe = _LEADING_SPACE.sub(r"\1", safe)
-    safe = _TRAILING_SPACE.sub(r"\1", safe)
     previous = None
-    while previous != safe:  # removing an empty <p> can leave its <li> empty
-        previous, safe = safe, _EMPTY_ELEMENT.sub("", safe)
+    while previous != safe:  # removing an empty <p> can leave its <li> empty, or a <p> with a
+        previous = safe      # leading space once an empty <strong> before that space is gone
+        safe = _EMPTY_ELEMENT.sub("", _TRAILING_SPACE.sub(r"\1", _LEADING_SPACE.sub(r"\1", safe)))
     return _BLANK_LINES.sub("\n", safe).strip()
