@@ -44,6 +44,22 @@ def test_a_typical_headline_gets_its_subject_first(want: str, title: str, text: 
     assert hits[0].sub in default_subjects().by_name(want).subs
 
 
+# 综合政务 is also the running of the party-state itself and the response to accidents (the
+# labelling of the pool and of the 75 dev files): two headlines per kind, written for these tests.
+GENERAL_GOVERNMENT = [
+    ("应急管理", "某市一居民楼发生火灾 消防救援人员紧急扑救", "火情于当晚被扑灭，事故原因正在调查。"),
+    ("应急管理", "景区河段三名游客溺水 救援队连夜搜寻", "当地启动应急响应，两人获救，一人遇难。"),
+    ("其他", "全国人大常委会举行委员长会议 决定下次会议议程", "会议听取了有关工作情况的汇报。"),
+    ("其他", "各地开展全会精神宣讲活动", "宣讲团深入基层，推动学习教育走深走实。"),
+]
+
+
+@pytest.mark.parametrize("sub, title, text", GENERAL_GOVERNMENT, ids=[f"{g[0]}-{i}" for i, g in enumerate(GENERAL_GOVERNMENT)])
+def test_accidents_and_the_party_states_own_business_are_general_government(sub: str, title: str, text: str):
+    hits = tag_subjects(title, text, default_subjects())
+    assert (hits[0].name, hits[0].sub) == ("综合政务", sub)
+
+
 def test_every_subject_has_a_headline_and_the_scheme_is_the_librarys():
     scheme = default_subjects()
     assert [s.name for s in scheme.subjects] == [h[0] for h in HEADLINES] + ["其他"]
