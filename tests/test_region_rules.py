@@ -187,3 +187,8 @@ def test_two_provinces_weighing_the_same_in_a_national_meeting_is_national() -> 
     assert _weight(guess, "西藏") == _weight(guess, "新疆") > _weight(guess, NATIONAL)  # neither province leads
     assert guess.primary == NATIONAL
     assert any("no more than the next province" in e for e in guess.evidence)
+
+
+def test_a_national_trade_bodys_figures_are_national() -> None:
+    text = "记者从中国钢铁工业协会获悉，前三季度重点统计钢铁企业粗钢产量同比增长2.1%，行业运行总体平稳。"
+    assert detect_region("前三季度粗钢产量同比增长", text).primary == NATIONAL
