@@ -192,3 +192,23 @@ def test_two_provinces_weighing_the_same_in_a_national_meeting_is_national() -> 
 def test_a_national_trade_bodys_figures_are_national() -> None:
     text = "记者从中国钢铁工业协会获悉，前三季度重点统计钢铁企业粗钢产量同比增长2.1%，行业运行总体平稳。"
     assert detect_region("前三季度粗钢产量同比增长", text).primary == NATIONAL
+
+
+def test_a_national_leader_at_work_in_the_headline_is_national_wherever_the_hall() -> None:
+    # The hall's city named once, as such reports do; a body that keeps naming it (进博会 in
+    # 上海, four times) still outweighs the headline: measured, see LEADER_AT_WORK_POINTS.
+    text = ("博览会在上海国家会展中心开幕，来自多国的客商出席开幕式。"
+            "讲话指出，中国将坚定不移扩大高水平对外开放，持续放宽市场准入。")
+    guess = detect_region("李强出席第二届全球供应链博览会开幕式并致辞", text)
+    assert guess.primary == NATIONAL
+    assert any("national leader at work" in e for e in guess.evidence)
+
+
+def test_a_national_leader_in_a_named_province_is_that_province() -> None:
+    text = "调研期间，他来到西宁市的社区和企业，了解青海生态保护和民生改善情况。"
+    assert detect_region("赵乐际在青海调研时强调 推动人大工作高质量发展", text).primary == "青海"
+
+
+def test_a_national_leader_meeting_a_foreign_guest_stays_diplomacy() -> None:
+    text = "李强在人民大会堂会见来华进行正式访问的新西兰总理。两国关系保持良好发展势头，中方愿同新方深化合作。"
+    assert detect_region("李强会见新西兰总理", text).primary is None

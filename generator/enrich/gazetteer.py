@@ -100,6 +100,7 @@ class Gazetteer:
     foreign_prefixes: tuple[str, ...]
     diplomacy_verbs_re: re.Pattern[str]
     diplomacy_roles_re: re.Pattern[str]
+    leader_acts_re: re.Pattern[str]  # a headline opening with a national leader at work
 
 
 @dataclass(slots=True)
@@ -186,6 +187,8 @@ def load_gazetteer() -> Gazetteer:
         foreign_prefixes=tuple(data["foreign"]["foreign_prefixes"]),
         diplomacy_verbs_re=re.compile(data["foreign"]["diplomacy_verbs"]),
         diplomacy_roles_re=re.compile(data["foreign"]["diplomacy_roles"]),
+        leader_acts_re=re.compile(national["leader_acts_pattern"].replace(
+            "LEADERS", "|".join(map(re.escape, national["leaders"])))),
     )
 
 

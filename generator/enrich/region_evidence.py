@@ -42,6 +42,7 @@ WEAK_DATELINE_POINTS = 1.0
 LEAD_FACTOR = 1.5
 NATIONAL_TITLE_POINTS = 6.0
 NATIONAL_SPEAKER_POINTS = 4.0
+LEADER_AT_WORK_POINTS = 6.0  # as a national term in the headline; 9 and 12 lost 2 TUNE articles each
 FOREIGN_TITLE_POINTS = 6.0
 DIPLOMACY_TITLE_POINTS = 8.0
 TITLE_FIRST_POINTS = 3.0
@@ -156,9 +157,14 @@ def score_title(title: str, scores: Scores) -> None:
         scores.fixed[first] += TITLE_FIRST_POINTS
         scores.note(TITLE_FIRST_POINTS, f"title names {short_name(first)} first (+{TITLE_FIRST_POINTS:g})")
     verb = gaz.diplomacy_verbs_re.search(title)
-    if verb and (foreign_in_title or gaz.diplomacy_roles_re.search(title)):
+    diplomatic = bool(verb and (foreign_in_title or gaz.diplomacy_roles_re.search(title)))
+    if diplomatic:
         scores.foreign_fixed += DIPLOMACY_TITLE_POINTS
         scores.note(DIPLOMACY_TITLE_POINTS, f"title: diplomacy ({verb.group(0)[:6]}) → abroad (+{DIPLOMACY_TITLE_POINTS:g})")
+    leader = gaz.leader_acts_re.search(title)
+    if leader and not per_province and not foreign_in_title and not diplomatic:
+        scores.national_fixed += LEADER_AT_WORK_POINTS
+        scores.note(LEADER_AT_WORK_POINTS, f"title: {leader.group(0)[:12]} (a national leader at work) → {NATIONAL} (+{LEADER_AT_WORK_POINTS:g})")
     many = gaz.many_regions_re.search(title)
     if many and foreign_in_title and not per_province:
         scores.note(0.0, f"title: {many.group(0)} abroad (ignored)")
