@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any, TypeVar
+from sys import intern
+from typing import Any, Callable, TypeVar
 
 Class = TypeVar("Class", bound=type)
 
@@ -33,3 +34,51 @@ def quick_pickle(cls: Class) -> Class:
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__
     return cls
+
+
+def canonical(cls: Class) -> Class:
+    """Unpickle a small frozen value (a region, topic or subject reference) as one shared
+    object per value, not one copy per article: the fork pool and the article cache bring
+    every article back through pickle, and 100,000 articles carried ~300,000 equal copies
+    (1.1 KB of an article's 14.5 KB). Apply after `quick_pickle`; the class must be frozen
+    (a shared object must never change)."""
+    getstate = cls.__getstate__
+
+    def __reduce__(self: Any) -> tuple:
+        return _shared, (cls, getstate(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+_SHARED: dict[tuple[type, tuple], Any] = {}
+
+
+def _shared(cls: type, state: tuple) -> Any:
+    """The one object of `cls` with this state (made on first use)."""
+    key = (cls, state)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = cls.__new__(cls)
+        found.__setstate__(state)
+    return found
+
+
+def interned_strings(*names: str) -> Callable[[Class], Class]:
+    """Unpickle these tuple-of-string fields with interned strings: the same few thousand
+    terms (an article's content keywords are character bigrams) are then held once, not in
+    every article (0.9 KB of an article's 14.5 KB). Apply after `quick_pickle`."""
+    def decorate(cls: Class) -> Class:
+        order = tuple(f.name for f in fields(cls))
+        positions = tuple(order.index(name) for name in names)
+        restore = cls.__setstate__
+
+        def __setstate__(self: Any, state: tuple) -> None:
+            state = list(state)
+            for n in positions:
+                state[n] = tuple(map(intern, state[n]))
+            restore(self, state)
+
+        cls.__setstate__ = __setstate__
+        return cls
+    return decorate

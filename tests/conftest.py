@@ -61,6 +61,9 @@ def build_sample_site(root: Path, base_url: str, *, search: bool = True, content
     return root / "output"
 
 
+PACKED_BODY_HEADER = b"\x78\x9c"  # zlib's header at generator.model.BODY_COMPRESSION 6
+
+
 def perturbed(value):
     """Another value of the same kind, as an edit of an article's field would make it."""
     from datetime import datetime, timedelta
@@ -76,6 +79,15 @@ def perturbed(value):
         return value + timedelta(days=3)
     if isinstance(value, PurePosixPath):
         return value.with_name("0" + value.name)
+    if isinstance(value, bytes) and value.startswith(PACKED_BODY_HEADER):  # an article's packed body?
+        from generator.model import pack_body, unpack_body
+
+        try:
+            body_html, text, _ = unpack_body(value)
+        except Exception:  # noqa: BLE001 - other bytes (a sketch) that happen to start alike
+            pass
+        else:
+            return pack_body(body_html + "<p>" + "改" * 40 + "</p>", text + "改" * 40, ())
     if isinstance(value, (tuple, bytes)):
         return value[:0] if value else ("改",)
     return "改" if value is None else None  # a region (or any reference) removed

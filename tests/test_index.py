@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from generator.enrich.keywords import content_keywords
 from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.index import build_site, related_articles
-from generator.model import Article, RegionRef, TopicRef
+from generator.model import Article, RegionRef, TopicRef, pack_body
 from tests.conftest import SHANGHAI, perturbed
 
 CHONGQING = RegionRef("chongqing", "重庆")
@@ -26,9 +26,9 @@ def make(n: int, when: datetime | None, region=None, topics=(), policy=True, sto
     return Article(
         id=f"id{n:03d}", slug=f"a{n}", source=PurePosixPath(f"content/{n}.md"), kind="frontmatter",
         title=f"标题{n}", published=when, updated=None, origin_url=None, outlet=None, author=None, editor=None,
-        original_title=None, cover_image=None, body_html="<p>正文</p>", text="正文", summary="", region=region,
+        original_title=None, cover_image=None, packed_body=pack_body("<p>正文</p>", "正文", ()), summary="", region=region,
         regions=(), region_evidence=(), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
-        removed=(), digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text),
+        digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text),
         keywords=tuple(t.name for t in topics) if keywords is None else keywords)
 
 
@@ -210,7 +210,7 @@ def test_fields_outside_the_index_facts_change_nothing_indexing_decides():
                 make(2, BASE, CHONGQING, [JOBS], story=2),  # the same minute: the longer text leads
                 make(3, BASE - timedelta(days=1), CHONGQING, [JOBS], keywords=keywords_of(JOBS_TEXT_2)),
                 make(4, BASE - timedelta(days=2), GUANGDONG, [PENSION], policy=False)]
-    articles[0] = replace(articles[0], text="正文更长一些")
+    articles[0] = replace(articles[0], packed_body=pack_body("<p>正文更长一些</p>", "正文更长一些", ()))
     site, _ = build_site(articles, 2, tz=SHANGHAI)
     assert site.stories and site.related  # every kind of decision is there to be moved
     sites = {mode: build_site(articles, 2, tz=SHANGHAI, non_policy=mode)[0] for mode in ("publish", "separate", "drop")}
@@ -227,12 +227,12 @@ def test_fields_outside_the_index_facts_change_nothing_indexing_decides():
             for mode in ("publish", "separate", "drop"):
                 again, _ = build_site(articles[:n] + [edited] + articles[n + 1:], 2, tz=SHANGHAI, non_policy=mode)
                 assert _structure(again) == _structure(sites[mode]), (field.name, article.id, mode)
-    assert {"slug", "published", "region", "topics", "subjects", "policy", "keywords", "text", "sketch"} <= facts
+    assert {"slug", "published", "region", "topics", "subjects", "policy", "keywords", "packed_body", "sketch"} <= facts
 
 
 @settings(max_examples=100, deadline=None)
 @given(article_specs, st.lists(st.tuples(st.integers(0, 40), st.sampled_from(
-    ["body_html", "summary", "author", "digest", "text", "figures", "title", "keywords"])), max_size=6))
+    ["packed_body", "summary", "author", "digest", "figures", "title", "keywords"])), max_size=6))
 def test_an_edit_outside_the_index_facts_reuses_the_previous_site_exactly(before, edits):
     """Body, summary or author edits (most preview saves) swap the article into the previous
     site; whatever an edit changed, the result is the one a full indexing gives."""

@@ -58,3 +58,40 @@ class One:
 
 def test_a_class_with_one_field() -> None:
     assert pickle.loads(pickle.dumps(One(3))) == One(3) != One()
+
+
+def _sample_articles() -> list[model.Article]:
+    pipeline = make_pipeline(load_config(None))
+    files = sorted(p for p in (ROOT / "content").rglob("*") if p.is_file())[:12]
+    return [a for a in (process_file(p, PurePosixPath(p.name), pipeline)[0] for p in files) if a is not None]
+
+
+def test_references_and_keywords_come_back_shared_not_copied() -> None:
+    """Every article comes back through pickle (fork pool, cache): equal references must be
+    one object, and equal keywords one string, or 100,000 articles hold 100,000 copies."""
+    articles = _sample_articles()
+    again = [pickle.loads(pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)) for a in articles]  # one by one: no memo
+    assert again == articles
+    refs: dict = {}
+    for article in again:
+        for ref in (article.region, *article.topics, *article.subjects):
+            if ref is not None:
+                assert refs.setdefault(ref, ref) is ref, ref
+    assert any(isinstance(ref, model.TopicRef) for ref in refs)
+    words: dict = {}
+    for article in again:
+        for word in article.keywords:
+            assert words.setdefault(word, word) is word, word
+    assert len(words) < sum(len(a.keywords) for a in again)  # some were shared
+
+
+def test_a_packed_body_gives_back_the_cleaned_body_text_and_removals() -> None:
+    removals = (model.Removal("share", "分享到：微信", 6), model.Removal("editor-line", "责任编辑：王", 0))
+    html, text = "<p>重庆今年将新增城镇就业70万人。</p>" * 20, "重庆今年将新增城镇就业70万人。" * 20
+    packed = model.pack_body(html, text, removals)
+    assert model.unpack_body(packed) == (html, text, (("share", "分享到：微信", 6), ("editor-line", "责任编辑：王", 0)))
+    article = _sample_articles()[0]
+    assert (article.body_html, article.text) == model.unpack_body(article.packed_body)[:2]
+    assert all(isinstance(r, model.Removal) for r in article.removed)
+    # why it is packed: smaller than the strings it stands for
+    assert len(packed) < (len(html) + len(text)) // 4

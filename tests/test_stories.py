@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from generator.enrich.story_sketch import SKETCH_SIZE, sketch_values, story_numbers, story_sketch
 from generator.index import build_site
-from generator.model import Article, RegionRef
+from generator.model import Article, RegionRef, pack_body
 from generator.stories import same_story, story_groups, story_links, story_links_since
 from tests.conftest import SHANGHAI
 
@@ -25,8 +25,8 @@ def report(n: int, title: str, text: str, when: datetime | None = BASE, outlet: 
     return Article(
         id=f"s{n:03d}", slug=f"s{n}", source=PurePosixPath(f"content/s{n}.md"), kind="frontmatter", title=title,
         published=when, updated=None, origin_url=None, outlet=outlet, author=None, editor=None, original_title=None,
-        cover_image=None, body_html=f"<p>{text}</p>", text=text, summary="", region=region, regions=(),
-        region_evidence=(), topics=(), policy=True, policy_score=1.0, figures=(), removed=(), digest=f"d{n}",
+        cover_image=None, packed_body=pack_body(f"<p>{text}</p>", text, ()), summary="", region=region, regions=(),
+        region_evidence=(), topics=(), policy=True, policy_score=1.0, figures=(), digest=f"d{n}",
         sketch=story_sketch(title, text), numbers=story_numbers(title, text))
 
 
@@ -164,3 +164,4 @@ def test_moving_a_report_to_another_week_breaks_its_story():
     again, _ = build_site([lead, moved], 10, tz=SHANGHAI, previous=site)
     full, _ = build_site([lead, moved], 10, tz=SHANGHAI)
     assert again == full and not again.stories and set(again.listed) == {lead.id, moved.id}
+

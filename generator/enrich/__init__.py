@@ -15,7 +15,7 @@ from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
-from generator.model import Article, CleanDoc, RegionRef, SubjectRef, TopicRef
+from generator.model import Article, CleanDoc, RegionRef, SubjectRef, TopicRef, pack_body
 
 NATIONAL = RegionRef("national", "全国")
 
@@ -43,10 +43,10 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         updated=raw.updated, origin_url=_url(_first_text(meta, "origin_url", "link", "url", "original_url")),
         outlet=outlet, author=_text(meta.get("author")) or None, editor=doc.lifted.get("editor") or _text(meta.get("editor")) or None,
         original_title=doc.lifted.get("original_title") or _text(meta.get("original_title")) or None, cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
-        body_html=doc.body_html, text=doc.text, summary=summary,
+        packed_body=pack_body(doc.body_html, doc.text, doc.removed), summary=summary,
         region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
         topics=tuple(TopicRef(h.slug, h.name, filed_under.get(h.slug, "")) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
-        removed=doc.removed, digest=raw.digest, reading_minutes=reading_minutes(doc.text),
+        digest=raw.digest, reading_minutes=reading_minutes(doc.text),
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
         aliases=aliases, subjects=tuple(SubjectRef(h.slug, h.name, h.sub) for h in subjects),
         sketch=story_sketch(title, doc.text), numbers=story_numbers(title, doc.text),
