@@ -13,7 +13,7 @@ which starts with the candidate test), so an update links exactly what a full bu
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
@@ -167,35 +167,44 @@ Links = Mapping[str, tuple[str, ...]]
 
 def story_links(articles: Sequence[Article], rules: StoryRules = RULES) -> dict[str, tuple[str, ...]]:
     """For each article linked to any other, the ids it is linked to (sorted): every pair of
-    articles that shares `min_shared` postings within the window, tested once."""
+    articles that shares `min_shared` postings within the window, tested once.
+
+    One sweep in time order: each article is counted against the postings of the articles
+    of the window before it, and an article leaves the postings (and its traits are
+    dropped) once the window has passed it. Held at once is one window's worth, not every
+    article's traits and every candidate pair (62 MB at 10,000 articles, ~0.6 GB at 100,000)."""
     dated = sorted((a for a in articles if a.published is not None), key=lambda a: (a.stamp, a.id))
-    traits = [traits_of(a) for a in dated]
-    stamps = [t.stamp for t in traits]
-    postings: dict[object, list[int]] = defaultdict(list)
-    for n, found in enumerate(traits):
-        for value in found.indexed:
-            postings[value].append(n)
-        for number in found.numbers:
-            postings[number].append(n)
     window = rules.window_hours * 3600
-    # The last article within the window of each (articles are in time order).
-    reach = [bisect.bisect_right(stamps, stamp + window) - 1 for stamp in stamps]
-    total = len(dated)
-    shared: Counter[int] = Counter()  # pair (i, j), i < j, as i * total + j: counted in C
-    for members in postings.values():
-        if len(members) < 2:
-            continue
-        for n, first in enumerate(members[:-1]):
-            end = bisect.bisect_right(members, reach[first], n + 1)
-            if end > n + 1:
-                shared.update(map((first * total).__add__, members[n + 1:end]))
+    postings: dict[object, deque[int]] = defaultdict(deque)  # sketch value or number -> articles in the window, oldest first
+    traits: dict[int, Traits] = {}  # of the articles in the window
+    oldest = 0
     links: dict[str, set[str]] = defaultdict(set)
-    for pair, count in shared.items():
-        i, j = divmod(pair, total)
-        if count >= rules.min_shared and _same(traits[i], traits[j], rules):
-            links[dated[i].id].add(dated[j].id)
-            links[dated[j].id].add(dated[i].id)
+    for n, article in enumerate(dated):
+        found = traits[n] = traits_of(article)
+        while traits[oldest].stamp < found.stamp - window:  # out of reach of this and every later article
+            for key in _postings_of(traits.pop(oldest)):
+                members = postings[key]
+                members.popleft()
+                if not members:
+                    del postings[key]
+            oldest += 1
+        shared: Counter[int] = Counter()
+        for key in _postings_of(found):
+            members = postings[key]
+            if members:
+                shared.update(members)
+            members.append(n)
+        for other, count in shared.items():
+            if count >= rules.min_shared and _same(traits[other], found, rules):
+                links[dated[other].id].add(article.id)
+                links[article.id].add(dated[other].id)
     return {i: tuple(sorted(ids)) for i, ids in links.items()}
+
+
+def _postings_of(traits: Traits) -> Iterable[object]:
+    """What candidates share: the indexed sketch values and the numbers (an int never equals a str)."""
+    yield from traits.indexed
+    yield from traits.numbers
 
 
 def story_links_since(previous: Links, by_id: Mapping[str, Article], ordered: Sequence[Article],

@@ -117,6 +117,33 @@ def test_related_looks_only_at_neighbours_so_it_scales():
     assert related[ids[100]] == (ids[99], ids[101], ids[98], ids[102], ids[97])
 
 
+def test_related_equals_scoring_every_window_pair_afresh():
+    """related_articles keeps a pair's score only until its second side is done, and a
+    vector only until its article is: the lists must be those of scoring every candidate
+    afresh, within each article's windows."""
+    from generator.enrich.keywords import MIN_RELATED_SIMILARITY, content_similarity
+    from generator.index import _NEIGHBOURS, _ranked
+
+    texts = [JOBS_TEXT, JOBS_TEXT_2, GDP_TEXT, FRAUD_TEXT]
+    articles = [make(i, BASE - timedelta(hours=5 * i), [CHONGQING, GUANGDONG, None][i % 3],
+                     [[JOBS], [PENSION], [JOBS, PENSION], []][i % 4], keywords=keywords_of(texts[(i * 7) % 4])[:10 + i % 7])
+                for i in range(120)]
+    site, _ = build_site(articles, 10)
+    terms = site.regions + site.subjects + site.topics
+    by_id = {a.id: a for a in site.articles}
+    expected = {}
+    for article in site.articles:
+        near = {other for term in terms for i, member in enumerate(term.article_ids) if member == article.id
+                for other in term.article_ids[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS + 1]} - {article.id}
+        scores = {other: content_similarity(article.keywords, by_id[other].keywords) for other in near}
+        candidates = {other: score for other, score in scores.items() if score >= MIN_RELATED_SIMILARITY}
+        if candidates:
+            expected[article.id] = _ranked(article.id, candidates, {i: a.stamp for i, a in by_id.items()})
+    assert expected and related_articles(list(site.articles), terms) == expected
+    some = {a.id for a in site.articles[::9]}
+    assert related_articles(by_id, terms, only=some) == {i: r for i, r in expected.items() if i in some}
+
+
 def test_no_article_lists_another_report_of_its_own_story():
     lead = make(1, BASE, CHONGQING, [JOBS], story=1)
     repost = make(2, BASE + timedelta(hours=2), CHONGQING, [JOBS], story=2)

@@ -165,3 +165,17 @@ def test_moving_a_report_to_another_week_breaks_its_story():
     full, _ = build_site([lead, moved], 10, tz=SHANGHAI)
     assert again == full and not again.stories and set(again.listed) == {lead.id, moved.id}
 
+
+@settings(max_examples=200, deadline=None)
+@given(specs)
+def test_the_sweep_links_exactly_the_pairs_same_story_joins(found):
+    """story_links keeps only one window of articles at a time: it must still find every
+    pair that a test of all pairs finds, and no other."""
+    articles = list(_reports(found).values())
+    expected: dict[str, set[str]] = {}
+    for n, a in enumerate(articles):
+        for b in articles[n + 1:]:
+            if same_story(a, b):
+                expected.setdefault(a.id, set()).add(b.id)
+                expected.setdefault(b.id, set()).add(a.id)
+    assert story_links(articles) == {i: tuple(sorted(ids)) for i, ids in expected.items()}
