@@ -19,6 +19,19 @@ def test_results_come_back_in_order(workers: int) -> None:
     assert fork_map(_square_plus, items, 7, workers=workers, chunk=16) == [i * i + 7 for i in items]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_receive_replaces_each_result_in_this_process_in_order(workers: int) -> None:
+    seen: list[int] = []
+
+    def receive(result: int) -> int:
+        seen.append(result)
+        return -result
+
+    items = list(range(100))
+    assert fork_map(_square_plus, items, 0, workers=workers, chunk=8, receive=receive) == [-i * i for i in items]
+    assert seen == [i * i for i in items]  # called here (a worker's list would be lost), once each, in order
+
+
 def test_the_heap_is_unfrozen_after_the_pool_even_when_a_worker_fails() -> None:
     assert fork_map(_square_plus, [1, 2, 3], 0, workers=2, chunk=1) == [1, 4, 9]
     assert gc.get_freeze_count() == 0  # frozen objects would never be collected again

@@ -23,8 +23,16 @@ def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs
     for plan, _, _ in pages:
         writer.claim(plan.path)
     workers = worker_count(len(pages), PARALLEL_MIN_PAGES, jobs)
+    shared: dict = {}
+
+    def one_copy(result: tuple[str, str, tuple]) -> tuple[str, str, tuple]:
+        # The workers send each page's keys as fresh copies; an article's keys are read by
+        # its page and by every listing, day and week naming it: one object per key.
+        fingerprint, digest, keys = result
+        return fingerprint, digest, tuple([shared.setdefault(key, key) for key in keys])
+
     return fork_map(_render_one, range(len(pages)), (pages, writer, env, template_key),
-                    workers=workers, chunk=RENDER_CHUNK)
+                    workers=workers, chunk=RENDER_CHUNK, receive=one_copy)
 
 
 def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str]) -> tuple[str, str, tuple]:

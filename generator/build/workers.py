@@ -33,12 +33,16 @@ def worker_count(items: int, per_worker: int, jobs: int | None) -> int:
 
 
 def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], shared: Any, *, workers: int,
-             chunk: int, progress: Callable[[Iterable, int], Iterable] | None = None) -> list[Result]:
+             chunk: int, progress: Callable[[Iterable, int], Iterable] | None = None,
+             receive: Callable[[Result], Result] | None = None) -> list[Result]:
     """`[function(item, shared) for item in items]`, over `workers` forked processes when more
-    than one; `progress(iterable, total)` wraps the chunks (or the items) as they complete."""
+    than one; `progress(iterable, total)` wraps the chunks (or the items) as they complete;
+    `receive(result)`, in this process, replaces each result as it arrives (before the next
+    chunk is unpickled: what it drops is not held for the whole run)."""
     global _JOB
     if workers <= 1:
-        return [function(item, shared) for item in _with_progress(items, len(items), progress)]
+        done = [function(item, shared) for item in _with_progress(items, len(items), progress)]
+        return list(map(receive, done)) if receive else done
     _JOB = (function, shared)
     try:
         chunks = [items[n:n + chunk] for n in range(0, len(items), chunk)]
@@ -48,7 +52,10 @@ def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], sha
         gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done: Iterator[list[Result]] = pool.imap(_run_chunk, chunks)
-            return [result for part in _with_progress(done, len(chunks), progress) for result in part]
+            parts = _with_progress(done, len(chunks), progress)
+            if receive is None:
+                return [result for part in parts for result in part]
+            return [receive(result) for part in parts for result in part]
     finally:
         gc.unfreeze()
         _JOB = None

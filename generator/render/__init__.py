@@ -93,16 +93,8 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
     `_fp` identifies everything the view shows (see render.fingerprint): the article's
     head facts (generator.render.reader.HEAD_FIELDS), the URLs it links to, the base URLs.
     """
-    region = None
-    if article.region:
-        region = {"name": article.region.name, "slug": article.region.slug,
-                  "url": term_urls.get(("region", article.region.slug))}
-    topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug)), "subject": t.subject}
-              for t in article.topics]
-    subjects = [{"name": s.name, "slug": s.slug, "sub": s.sub, "url": term_urls.get(("subject", s.slug))}
-                for s in article.subjects]
-    fingerprint = view_fingerprint(head_facts(article), region, topics, subjects, links.base, links.absolute_base,
-                                   article.published.utcoffset() if article.published else None)
+    region, topics, subjects = _term_links(article, term_urls)
+    fingerprint = _head_fingerprint(article, links, region, topics, subjects)
     return {
         "_fp": fingerprint,
         "id": article.id,
@@ -127,6 +119,30 @@ def article_view(article: Article, links: Links, term_urls: dict[tuple[str, str]
         "policy": article.policy,
         "figures": [{"display": xml_safe(f.display), "context": xml_safe(f.context)} for f in article.figures],
     }
+
+
+def article_fingerprint(article: Article, links: Links, term_urls: dict[tuple[str, str], str]) -> str:
+    """`article_view(...)["_fp"]` without making (or keeping) the view: what a whole build's
+    page records compare, in the main process, while the views are made by the render workers."""
+    return _head_fingerprint(article, links, *_term_links(article, term_urls))
+
+
+def _term_links(article: Article, term_urls: dict[tuple[str, str], str]) -> tuple[dict | None, list, list]:
+    """The region, topics and subjects an article view shows, with their URLs."""
+    region = None
+    if article.region:
+        region = {"name": article.region.name, "slug": article.region.slug,
+                  "url": term_urls.get(("region", article.region.slug))}
+    topics = [{"name": t.name, "slug": t.slug, "url": term_urls.get(("topic", t.slug)), "subject": t.subject}
+              for t in article.topics]
+    subjects = [{"name": s.name, "slug": s.slug, "sub": s.sub, "url": term_urls.get(("subject", s.slug))}
+                for s in article.subjects]
+    return region, topics, subjects
+
+
+def _head_fingerprint(article: Article, links: Links, region: dict | None, topics: list, subjects: list) -> str:
+    return view_fingerprint(head_facts(article), region, topics, subjects, links.base, links.absolute_base,
+                            article.published.utcoffset() if article.published else None)
 
 
 def body_view(article: Article, embed_images: bool = False, content_key: str = "") -> dict[str, Any]:
@@ -176,16 +192,32 @@ class ArticleViews(dict):
     def body_fingerprint(self, article_id: str) -> str:
         return body_fingerprint(self._site.by_id[article_id], self._embed, self._content_key)
 
+    def head_fingerprint(self, article_id: str) -> str:
+        """`self[article_id]["_fp"]`; made without the view unless the view is at hand (a
+        whole build compares 100,000 of them: kept views cost ~2 KB each)."""
+        view = dict.get(self, article_id)
+        if view is not None:
+            return view["_fp"]
+        cached = self._cache.get(article_id)
+        if cached is not None and cached[0] == self._key(self._site.by_id[article_id]):
+            return cached[1]["_fp"]
+        return article_fingerprint(self._site.by_id[article_id], self._links, self._term_urls)
+
     def _entry(self, article_id: str) -> list:
-        article, links, term_urls = self._site.by_id[article_id], self._links, self._term_urls
-        key = (article.digest, article.slug, self._content_key, self._embed, links.base, links.absolute_base,
-               article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
-               tuple(term_urls.get(("topic", t.slug)) for t in article.topics),
-               tuple(term_urls.get(("subject", s.slug)) for s in article.subjects))
+        article = self._site.by_id[article_id]
+        key = self._key(article)
         cached = self._cache.get(article_id)
         if cached is None or cached[0] != key:
-            cached = self._cache[article_id] = [key, article_view(article, links, term_urls), None]
+            cached = self._cache[article_id] = [key, article_view(article, self._links, self._term_urls), None]
         return cached
+
+    def _key(self, article: Article) -> tuple:
+        """What a kept view was made of: the same key, the same view."""
+        links, term_urls = self._links, self._term_urls
+        return (article.digest, article.slug, self._content_key, self._embed, links.base, links.absolute_base,
+                article.published, term_urls.get(("region", article.region.slug)) if article.region else None,
+                tuple(term_urls.get(("topic", t.slug)) for t in article.topics),
+                tuple(term_urls.get(("subject", s.slug)) for s in article.subjects))
 
 
 # Other reports of a story an article page lists, and a listing card names: a story that a

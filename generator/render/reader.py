@@ -330,7 +330,7 @@ class KeyValues:
     def value(self, key: Key) -> object:
         site, kind = self._site, key[0]
         if kind == "a":
-            return self._views[key[1]]["_fp"] if key[1] in site.by_id else None
+            return self._views.head_fingerprint(key[1]) if key[1] in site.by_id else None
         if kind == "b":
             return self._views.body_fingerprint(key[1]) if key[1] in site.by_id else None
         if kind == "n":
