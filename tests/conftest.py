@@ -80,14 +80,16 @@ def perturbed(value):
     if isinstance(value, PurePosixPath):
         return value.with_name("0" + value.name)
     if isinstance(value, bytes) and value.startswith(PACKED_BODY_HEADER):  # an article's packed body?
-        from generator.model import pack_body, unpack_body
+        from generator.model import pack_body, pack_region_evidence, unpack_body
 
         try:
-            body_html, text, _ = unpack_body(value)
+            packed = unpack_body(value)
         except Exception:  # noqa: BLE001 - other bytes (a sketch) that happen to start alike
-            pass
-        else:
-            return pack_body(body_html + "<p>" + "改" * 40 + "</p>", text + "改" * 40, ())
+            packed = None
+        if isinstance(packed, tuple) and len(packed) == 3:  # body_html, text, removals
+            return pack_body(packed[0] + "<p>" + "改" * 40 + "</p>", packed[1] + "改" * 40, ())
+        if isinstance(packed, tuple) and len(packed) == 2:  # region weights and evidence
+            return pack_region_evidence(packed[0] + (("改", 1.0),), packed[1] + ("改",))
     if isinstance(value, (tuple, bytes)):
         return value[:0] if value else ("改",)
     return "改" if value is None else None  # a region (or any reference) removed

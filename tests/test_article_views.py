@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from generator.config import SiteConfig
-from generator.model import Article, Figure, RegionRef, SubjectRef, TopicRef, pack_body
+from generator.model import Article, Figure, RegionRef, SubjectRef, TopicRef, pack_body, pack_region_evidence
 from generator.render import article_view, body_view
 from generator.render.links import Links
 from generator.render.reader import HEAD_FIELDS, head_facts
@@ -23,7 +23,7 @@ ARTICLE = Article(
     published=datetime(2024, 3, 1, 12, tzinfo=SHANGHAI), updated=datetime(2024, 3, 2, 9, tzinfo=SHANGHAI),
     origin_url="https://example.com/a", outlet="重庆日报", author="记者", editor="编辑", original_title="原题",
     cover_image="https://example.com/c.jpg", packed_body=pack_body("<p>正文。</p>", "正文。", ()), summary="重庆出台十条措施。",
-    region=RegionRef("chongqing", "重庆"), regions=(("chongqing", 3.0),), region_evidence=("重庆",),
+    region=RegionRef("chongqing", "重庆"), packed_region_evidence=pack_region_evidence((("chongqing", 3.0),), ("重庆",)),
     topics=(TopicRef("employment-aid", "就业帮扶", "labour"),), policy=True, policy_score=2.0,
     figures=(Figure("70", "万人", "新增就业70万人"),), digest="d1",
     subjects=(SubjectRef("labour", "劳动、人事、监察", "就业"),))

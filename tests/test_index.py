@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from generator.enrich.keywords import content_keywords
 from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.index import build_site, related_articles
-from generator.model import Article, RegionRef, TopicRef, pack_body
+from generator.model import Article, RegionRef, TopicRef, pack_body, pack_region_evidence
 from tests.conftest import SHANGHAI, perturbed
 
 CHONGQING = RegionRef("chongqing", "重庆")
@@ -27,7 +27,7 @@ def make(n: int, when: datetime | None, region=None, topics=(), policy=True, sto
         id=f"id{n:03d}", slug=f"a{n}", source=PurePosixPath(f"content/{n}.md"), kind="frontmatter",
         title=f"标题{n}", published=when, updated=None, origin_url=None, outlet=None, author=None, editor=None,
         original_title=None, cover_image=None, packed_body=pack_body("<p>正文</p>", "正文", ()), summary="", region=region,
-        regions=(), region_evidence=(), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
+        packed_region_evidence=pack_region_evidence((), ()), topics=tuple(topics), policy=policy, policy_score=1.0, figures=(),
         digest=f"d{n}", sketch=story_sketch(title, text), numbers=story_numbers(title, text),
         keywords=tuple(t.name for t in topics) if keywords is None else keywords)
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from generator.enrich.story_sketch import SKETCH_SIZE, sketch_values, story_numbers, story_sketch
 from generator.index import build_site
-from generator.model import Article, RegionRef, pack_body
+from generator.model import Article, RegionRef, pack_body, pack_region_evidence
 from generator.stories import same_story, story_groups, story_links, story_links_since
 from tests.conftest import SHANGHAI
 
@@ -25,8 +25,8 @@ def report(n: int, title: str, text: str, when: datetime | None = BASE, outlet: 
     return Article(
         id=f"s{n:03d}", slug=f"s{n}", source=PurePosixPath(f"content/s{n}.md"), kind="frontmatter", title=title,
         published=when, updated=None, origin_url=None, outlet=outlet, author=None, editor=None, original_title=None,
-        cover_image=None, packed_body=pack_body(f"<p>{text}</p>", text, ()), summary="", region=region, regions=(),
-        region_evidence=(), topics=(), policy=True, policy_score=1.0, figures=(), digest=f"d{n}",
+        cover_image=None, packed_body=pack_body(f"<p>{text}</p>", text, ()), summary="", region=region,
+        packed_region_evidence=pack_region_evidence((), ()), topics=(), policy=True, policy_score=1.0, figures=(), digest=f"d{n}",
         sketch=story_sketch(title, text), numbers=story_numbers(title, text))
 
 

@@ -15,7 +15,7 @@ from generator.enrich.story_sketch import story_numbers, story_sketch
 from generator.enrich.summary import summarize
 from generator.enrich.taxonomy import Taxonomy
 from generator.enrich.topics import tag_topics
-from generator.model import Article, CleanDoc, RegionRef, SubjectRef, TopicRef, pack_body
+from generator.model import Article, CleanDoc, RegionRef, SubjectRef, TopicRef, pack_body, pack_region_evidence
 
 NATIONAL = RegionRef("national", "全国")
 
@@ -44,7 +44,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         outlet=outlet, author=_text(meta.get("author")) or None, editor=doc.lifted.get("editor") or _text(meta.get("editor")) or None,
         original_title=doc.lifted.get("original_title") or _text(meta.get("original_title")) or None, cover_image=_url(_first_text(meta, "headimg", "thumbnail", "cover", "image")),
         packed_body=pack_body(doc.body_html, doc.text, doc.removed), summary=summary,
-        region=_region_ref(guess.primary), regions=guess.weights, region_evidence=guess.evidence,
+        region=_region_ref(guess.primary), packed_region_evidence=pack_region_evidence(guess.weights, guess.evidence),
         topics=tuple(TopicRef(h.slug, h.name, filed_under.get(h.slug, "")) for h in hits), policy=verdict.policy, policy_score=round(verdict.score, 2), figures=figures,
         digest=raw.digest, reading_minutes=reading_minutes(doc.text),
         warnings=raw.warnings + ((slug_warning,) if slug_warning else ()) + tuple(alias_warnings),
