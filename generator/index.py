@@ -271,7 +271,7 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
     by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
     stamp = PerArticle(by_id, lambda article: article.stamp)
     places = _memberships(terms, set(by_id) if only is None else set(only))
-    # Held while the articles are gone through, in the listings' order: the keyword vectors of
+    # Held while the articles are gone through, in the site's order: the keyword vectors of
     # the articles not done yet, and the scores of the pairs seen from one side only. A
     # candidate window is symmetric (each is in the other's), so a done article's vector is
     # never asked again and a pair's score is asked twice at most. Building every article's
