@@ -270,7 +270,7 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
     """
     by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
     stamp = PerArticle(by_id, lambda article: article.stamp)
-    places = _memberships(terms, set(by_id) if only is None else set(only))
+    places = _memberships(terms, None if only is None else set(only))
     # Held while the articles are gone through, in the site's order: the keyword vectors of
     # the articles not done yet, and the scores of the pairs seen from one side only. A
     # candidate window is symmetric (each is in the other's), so a done article's vector is
@@ -306,18 +306,18 @@ def related_articles(articles: Iterable[Article] | Mapping[str, Article], terms:
     return related
 
 
-def _memberships(terms: tuple[Term, ...], wanted: set[str]) -> dict[str, list[tuple[tuple[str, ...], int]]]:
-    """(listing's ids, position) of every listing each wanted article is in."""
+def _memberships(terms: tuple[Term, ...], wanted: set[str] | None) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """(listing's ids, position) of every listing each wanted article is in (None: every
+    listed article, read off in one pass; a few wanted ones, an update's, are looked up)."""
     found: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
     for term in terms:
         ids = term.article_ids
-        if len(wanted) * 8 < len(ids):  # a few articles (an update): look them up
+        if wanted is None:
+            for i, article_id in enumerate(ids):
+                found[article_id].append((ids, i))
+        else:
             for article_id in wanted.intersection(ids):
                 found[article_id].append((ids, ids.index(article_id)))
-        else:
-            for i, article_id in enumerate(ids):
-                if article_id in wanted:
-                    found[article_id].append((ids, i))
     return found
 
 

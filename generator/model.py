@@ -105,23 +105,30 @@ def pack_body(body_html: str, text: str, removed: tuple[Removal, ...]) -> bytes:
     about 1.8 KB; packing costs ~75 µs per article, each read ~40 µs, and only an article's own
     page, the feeds listing it and the story lead's choice read them.
     """
-    state = (body_html, text, tuple((r.rule, r.excerpt, r.chars) for r in removed))
-    return zlib.compress(pickle.dumps(state, protocol=5), BODY_COMPRESSION)
+    return _pack((body_html, text, tuple((r.rule, r.excerpt, r.chars) for r in removed)))
 
 
 def unpack_body(packed: bytes) -> tuple[str, str, tuple[tuple[str, str, int], ...]]:
     """(body_html, text, removals as (rule, excerpt, chars)) of `pack_body`'s value."""
-    return pickle.loads(zlib.decompress(packed))
+    return _unpack(packed)
 
 
 def pack_region_evidence(regions: tuple[tuple[str, float], ...], evidence: tuple[str, ...]) -> bytes:
     """The region detector's weights and reasons, read only by `digest inspect`: packed like
     the body (1.1 KB of an article as tuples and strings, ~0.2 KB packed)."""
-    return zlib.compress(pickle.dumps((tuple(regions), tuple(evidence)), protocol=5), BODY_COMPRESSION)
+    return _pack((tuple(regions), tuple(evidence)))
 
 
 def unpack_region_evidence(packed: bytes) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
     """(regions, region_evidence) of `pack_region_evidence`'s value."""
+    return _unpack(packed)
+
+
+def _pack(state: tuple) -> bytes:
+    return zlib.compress(pickle.dumps(state, protocol=5), BODY_COMPRESSION)
+
+
+def _unpack(packed: bytes) -> Any:
     return pickle.loads(zlib.decompress(packed))
 
 

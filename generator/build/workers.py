@@ -41,8 +41,8 @@ def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], sha
     chunk is unpickled: what it drops is not held for the whole run)."""
     global _JOB
     if workers <= 1:
-        done = [function(item, shared) for item in _with_progress(items, len(items), progress)]
-        return list(map(receive, done)) if receive else done
+        done = (function(item, shared) for item in _with_progress(items, len(items), progress))
+        return [receive(result) for result in done] if receive else list(done)
     _JOB = (function, shared)
     try:
         chunks = [items[n:n + chunk] for n in range(0, len(items), chunk)]
