@@ -15,19 +15,32 @@ from generator.model import Removal
 TEXT_BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, figcaption, div"
 _BLOCK_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote div section article ul ol table figure".split())
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
 _EXCERPT = 60
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _LEAD_LINE = 60  # a longer block is article text, whatever its punctuation
 
 
+def collapse_spaces(text: str) -> str:
+    """Runs of white space (U+3000 and U+00A0 included) as one space, none at the ends.
+
+    `str.split()` splits on exactly the characters the regex class `\\s` matches
+    (Py_UNICODE_ISSPACE, which U+3000 and U+00A0 are), at about a quarter of the cost of a
+    regex substitution: this runs for every block of every article."""
+    return " ".join(text.split())
+
+
+def visible_length(text: str) -> int:
+    """Characters that are not white space."""
+    return len("".join(text.split()))
+
+
 def removal(rule: str, text: str) -> Removal:
     """A Removal with a short excerpt and the number of visible characters taken out."""
-    return Removal(rule, excerpt(text), len(_SPACE.sub("", text)))
+    return Removal(rule, excerpt(text), visible_length(text))
 
 
 def excerpt(text: str) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = collapse_spaces(text)
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 
@@ -46,7 +59,7 @@ def parse(html: str) -> LexborHTMLParser:
 
 
 def block_text(node: LexborNode) -> str:
-    return _SPACE.sub(" ", node.text(deep=True) or "").strip()
+    return collapse_spaces(node.text(deep=True) or "")
 
 
 def is_leaf_block(node: LexborNode) -> bool:
@@ -179,7 +192,7 @@ def _trim_block(rules: tuple[Rule, ...], node: LexborNode, text: str, removed: l
             for field, lift in rule.lift:
                 _lift_into(lifted, field, lift.match(tail.strip()))
             removed.append(removal(rule.name, tail))
-            trim_text_end(node, len(_SPACE.sub("", tail)))
+            trim_text_end(node, visible_length(tail))
             return
 
 
@@ -191,14 +204,14 @@ def trim_text_end(node: LexborNode, count: int) -> None:
         if count <= 0:
             return
         value = text_node.text_content or ""
-        visible = len(_SPACE.sub("", value))
+        visible = visible_length(value)
         if visible <= count:
             count -= visible
             text_node.decompose()
             continue
         keep, cut = visible - count, 0
         for cut, char in enumerate(value):
-            if not _SPACE.match(char):
+            if not char.isspace():
                 keep -= 1
                 if keep == 0:
                     break
@@ -347,18 +360,39 @@ def bold_paragraphs_to_headings(tree: LexborHTMLParser) -> None:
     """A paragraph that is bold through and through is a subhead: make it an h2."""
     if tree.body is None:
         return
+    candidates = _bold_paragraphs(tree.body)
+    if not candidates:
+        return  # most bodies: no bold at all, so no paragraph to look at
     for p in tree.body.css("p"):
-        cms = p.attributes.get("cms-style") or ""
-        if "strong-Bold" not in cms and p.css_first("strong, b") is None:
+        if p.mem_id not in candidates:
             continue  # most paragraphs: no bold at all, so no text to read
+        cms = p.attributes.get("cms-style") or ""
         text = block_text(p)
         if not text or len(text) > 60 or _has_media(p):
             continue
         bold = " ".join(block_text(b) for b in p.css("strong, b"))
-        if "strong-Bold" in cms or (bold and _SPACE.sub("", bold) == _SPACE.sub("", text)):
+        if "strong-Bold" in cms or (bold and "".join(bold.split()) == "".join(text.split())):
             heading = LexborHTMLParser(f"<h2>{escape(text, quote=False)}</h2>").css_first("h2")
             p.insert_before(heading)
             p.decompose()
+
+
+def _bold_paragraphs(body: LexborNode) -> set[int]:
+    """The `mem_id` of every <p> holding a <strong> or <b>, or styled bold by Sina's CMS:
+    one CSS query for the whole body (a query per paragraph, ~8 µs each, was the most of
+    this step)."""
+    found: set[int] = set()
+    for node in body.css("strong, b, p[cms-style]"):
+        if node.tag == "p":
+            if "strong-Bold" in (node.attributes.get("cms-style") or ""):
+                found.add(node.mem_id)
+            continue
+        node = node.parent
+        while node is not None and node.tag != "body":  # every <p> around it (quirks mode nests them)
+            if node.tag == "p":
+                found.add(node.mem_id)
+            node = node.parent
+    return found
 
 
 def fix_urls(tree: LexborHTMLParser, base: str | None = None, removed: list[Removal] | None = None) -> None:

@@ -19,7 +19,10 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 _LEADING_SPACE = re.compile(r"(<(?:p|li|h[2-6]|figcaption|td|th)\b[^>]*>)[\s\u3000\xa0]+")
-_TRAILING_SPACE = re.compile(r"[\s\u3000\xa0]+(</(?:p|li|h[2-6]|figcaption|td|th)>)")
+# The closing tags whose block's trailing white space goes. Split on (a literal "</" first,
+# found at C speed), not matched as `\s+(</…>)`: a pattern opening with a class of
+# characters is tried at every space of the text, four times the cost.
+_BLOCK_CLOSE = re.compile(r"(</(?:p|li|h[2-6]|figcaption|td|th)>)")
 _EMPTY_ELEMENT = re.compile(
     r"<(p|li|ul|ol|dl|h[2-6]|blockquote|figure|figcaption|strong|b|em|i|u|s|small|mark|a|code|pre|sub|sup|q|cite|caption)"
     r"(?:\s[^>]*)?>[\s\u3000\xa0]*</\1>"
@@ -66,11 +69,21 @@ def add_img_attributes(html: str) -> str:
     return _IMG_OR_OTHER.sub(_with_img_attributes, html) if "<img" in html else html
 
 
+def trim_block_ends(html: str) -> str:
+    """White space (U+3000 and U+00A0 included) right before a block's closing tag removed.
+
+    `str.rstrip()` strips exactly the characters the regex class `\\s` matches."""
+    parts = _BLOCK_CLOSE.split(html)
+    for i in range(0, len(parts) - 1, 2):  # even items are text, each followed by a closing tag
+        parts[i] = parts[i].rstrip()
+    return "".join(parts)
+
+
 def sanitize(html: str) -> str:
     """Allowlisted tags and attributes only; paragraph indentation (U+3000) trimmed."""
     safe = add_img_attributes(_cleaner().clean(html))
     previous = None
     while previous != safe:  # removing an empty <p> can leave its <li> empty, or a <p> with a
         previous = safe      # leading space once an empty <strong> before that space is gone
-        safe = _EMPTY_ELEMENT.sub("", _TRAILING_SPACE.sub(r"\1", _LEADING_SPACE.sub(r"\1", safe)))
+        safe = _EMPTY_ELEMENT.sub("", trim_block_ends(_LEADING_SPACE.sub(r"\1", safe)))
     return _BLANK_LINES.sub("\n", safe).strip()
