@@ -70,6 +70,28 @@ def template_key(config: SiteConfig) -> str:
     return f"{code_version()}-{files_key(list(reversed(inputs.templates)))}"  # theme's, then the site's (the key's order)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ViewEnvironment(jinja2.Environment):
+    """A Jinja environment that reads `view.title` off a plain dict without raising first.
+
+    Jinja resolves `x.y` by trying the attribute, then the item: for the dicts every page is
+    made of (article views, cards, contexts) each of the ~150 lookups of a page raised and
+    caught an AttributeError (a cold 10,000-article build: 2.4 million, ~3 s of its render).
+    A plain dict has no attribute but dict's own, so for any other name the item is what
+    Jinja would have returned, and a missing one is the same Undefined.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Site templates override the theme's; `{% extends "theme/x.html" %}` reaches the theme copy."""
     site_templates, theme_templates = SiteInputs.of(config).templates
@@ -79,7 +101,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         theme_loader,
         jinja2.PrefixLoader({"theme": theme_loader}),
     ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    env = ViewEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["xmlsafe"] = xml_safe
     env.filters["tojson_safe"] = json_for_script

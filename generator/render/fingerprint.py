@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator.render.links import Links
 from generator.render.reader import SiteReader
@@ -22,36 +22,44 @@ def view_fingerprint(*parts: object) -> str:
 
 
 def context_fingerprint(template_key: str, template: str, context: dict[str, Any]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{template_key}\0{template}\0".encode())
-    _feed(digest, context)
-    return digest.hexdigest()
+    """The hash of one byte stream describing the context (see `_feed`). The pieces are
+    gathered in a list and hashed once: one `update` per piece was half of the cost."""
+    chunks = [f"{template_key}\0{template}\0".encode()]
+    _feed(chunks.append, context)
+    return hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
 
 
-def _feed(digest, value: Any) -> None:
-    if isinstance(value, dict):
+# Values written as their repr. Checked by exact type first (most of a context's leaves
+# are these), then, for subclasses, in the order below.
+_SCALARS = (str, int, float, bool, type(None), datetime, date)
+_SCALAR_TYPES = frozenset(_SCALARS)
+
+
+def _feed(put: Callable[[bytes], None], value: Any) -> None:
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        put(repr(value).encode("utf-8", "surrogatepass"))
+    elif isinstance(value, dict):
         fp = value.get("_fp")
         if fp is not None:
-            digest.update(b"V" + fp.encode())
+            put(b"V" + fp.encode())
             return
-        digest.update(b"{")
+        put(b"{")
         for key in sorted(value):
-            digest.update(str(key).encode() + b":")
-            _feed(digest, value[key])
-        digest.update(b"}")
+            put(str(key).encode() + b":")
+            _feed(put, value[key])
+        put(b"}")
     elif isinstance(value, (list, tuple)):
-        digest.update(b"[")
+        put(b"[")
         for item in value:
-            _feed(digest, item)
-        digest.update(b"]")
+            _feed(put, item)
+        put(b"]")
     elif isinstance(value, SiteReader):
-        digest.update(b"R")  # what a page reads through it is recorded as its dependencies
+        put(b"R")  # what a page reads through it is recorded as its dependencies
     elif isinstance(value, Links):
-        digest.update(f"L{value.base}|{value.absolute_base}".encode())
-    elif isinstance(value, (str, int, float, bool, type(None), datetime, date)):
-        digest.update(repr(value).encode("utf-8", "surrogatepass"))
-    elif hasattr(value, "__dataclass_fields__"):
-        digest.update(repr(value).encode("utf-8", "surrogatepass"))
+        put(f"L{value.base}|{value.absolute_base}".encode())
+    elif isinstance(value, _SCALARS) or hasattr(value, "__dataclass_fields__"):
+        put(repr(value).encode("utf-8", "surrogatepass"))
     else:
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")
 
