@@ -29,9 +29,14 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_spaces(text: str) -> str:
+    """The text with every white-space character taken out."""
+    return "".join(text.split())
+
+
 def visible_length(text: str) -> int:
     """Characters that are not white space."""
-    return len("".join(text.split()))
+    return len(without_spaces(text))
 
 
 def removal(rule: str, text: str) -> Removal:
@@ -371,7 +376,7 @@ def bold_paragraphs_to_headings(tree: LexborHTMLParser) -> None:
         if not text or len(text) > 60 or _has_media(p):
             continue
         bold = " ".join(block_text(b) for b in p.css("strong, b"))
-        if "strong-Bold" in cms or (bold and "".join(bold.split()) == "".join(text.split())):
+        if "strong-Bold" in cms or (bold and without_spaces(bold) == without_spaces(text)):
             heading = LexborHTMLParser(f"<h2>{escape(text, quote=False)}</h2>").css_first("h2")
             p.insert_before(heading)
             p.decompose()
