@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from generator.render.reader import note, recording
+from generator.render.reader import note_all, recording
 
 # Fragments kept per process: a 10,000-article site has ~10,000 distinct cards of ~1 KB.
 FRAGMENTS = 20_000
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
+_CONTAINERS = frozenset((dict, list, tuple))
 
 
 class Unkeyable(Exception):
@@ -38,7 +40,7 @@ class FragmentMemo:
 
     def __call__(self, macro: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            key = (_macro_key(macro), _key_of(args), _key_of(sorted(kwargs.items())))
+            key = (_macro_key(macro), _key_of(args), tuple([(name, _key_of(kwargs[name])) for name in sorted(kwargs)]))
         except Unkeyable:
             return macro(*args, **kwargs)
         hit = self._done.get(key)
@@ -51,8 +53,7 @@ class FragmentMemo:
         else:
             self._done.move_to_end(key)
         markup, keys = hit
-        for read in keys:  # into the page being rendered, on the first call as on the later ones
-            note(read)
+        note_all(keys)  # into the page being rendered, on the first call as on the later ones
         return markup
 
 
@@ -65,13 +66,16 @@ def _macro_key(macro: Any) -> Any:
 
 
 def _key_of(value: Any) -> Any:
-    if isinstance(value, _PLAIN):
-        return value
+    """What `value` shows, comparable and hashable. Exact types are tested first: a card's
+    arguments are plain dicts, lists and numbers, and this runs a dozen times per listing page."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES or (kind not in _CONTAINERS and isinstance(value, _PLAIN)):
+        return value  # (the isinstance: a subclass, e.g. a Markup string, compared as what it is)
     if isinstance(value, dict):
         fingerprint = value.get("_fp")
         if fingerprint is None:
             raise Unkeyable
         return ("_fp", fingerprint)
     if isinstance(value, (list, tuple)):
-        return tuple(_key_of(item) for item in value)
+        return tuple([_key_of(item) for item in value])
     raise Unkeyable

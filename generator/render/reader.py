@@ -62,6 +62,12 @@ def note(key: Key) -> None:
         _recording[-1].add(_interned.setdefault(key, key))
 
 
+def note_all(keys: Iterable[Key]) -> None:
+    """`note` for keys already noted once (so already interned): a remembered fragment's reads."""
+    if _recording:
+        _recording[-1].update(keys)
+
+
 def remembered(make: Callable[[], Any]) -> Callable[[], Any]:
     """`make`, run once; every call (the first included) notes the keys that first run read,
     so two outputs sharing one computation (a listing's RSS and Atom feeds) both depend on it."""
@@ -319,13 +325,15 @@ class KeyValues:
 
     def digest(self, keys: Iterable[Key]) -> str:
         """One digest of the values of `keys` (in sorted order)."""
-        digest = hashlib.blake2b(digest_size=16)
+        known, parts = self._digests, []
         for key in sorted(keys):
-            value = self._digests.get(key)
+            value = known.get(key)
             if value is None:
-                value = self._digests[key] = _short(repr(self.value(key)))
-            digest.update(value.encode())
-        return digest.hexdigest()
+                value = known[key] = _short(repr(self.value(key)))
+            parts.append(value)
+        # One update of the joined values: the same digest as one update per value, at a
+        # fraction of the calls (a whole build digests ~20,000 pages' keys).
+        return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
 
     def value(self, key: Key) -> object:
         site, kind = self._site, key[0]
