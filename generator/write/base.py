@@ -88,9 +88,10 @@ def holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _once(rel: str, seen: set[PurePosixPath]) -> PurePosixPath:
-    """`rel`, checked and added to `seen`: a second output at one path is an error."""
-    path = _checked(rel)
+def _once(rel: str, seen: set[PurePosixPath], checked: PurePosixPath | None = None) -> PurePosixPath:
+    """`rel`, checked (unless `checked` is its `_checked` path already) and added to `seen`: a
+    second output at one path is an error."""
+    path = checked if checked is not None else _checked(rel)
     if path in seen:
         raise WriteError(f"two outputs want the same path: {rel}")
     seen.add(path)

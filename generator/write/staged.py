@@ -100,8 +100,8 @@ class StagedWriter(_Writer):
             return
         _remove_all(stale)
 
-    def _register(self, rel: str) -> PurePosixPath:
-        return _once(rel, self._written)
+    def _register(self, rel: str, checked: PurePosixPath | None = None) -> PurePosixPath:
+        return _once(rel, self._written, checked)
 
     def _target(self, rel: str) -> Path:
         path = self._register(rel)
@@ -132,9 +132,9 @@ class StagedWriter(_Writer):
     def keep(self, rel: str) -> bool:
         """Carry the published `rel` over unchanged (a hard link: same inode and mtime, no bytes
         copied); False when it cannot be (then `rel` stays claimed for `put`)."""
-        path = PurePosixPath(rel)
+        path = _checked(rel)
         if self._reuse is not None and path not in self._claimed and self._reuse.holds_published(path, self.output):
-            self._register(rel)  # the spare's file is the published one: nothing to do
+            self._register(rel, path)  # the spare's file is the published one: nothing to do
             return True
         target = self._claimed.get(path) or self._target(rel)
         try:
@@ -286,11 +286,12 @@ class _SpareListing:
 
     def holds_published(self, path: PurePosixPath, output: Path) -> bool:
         """Whether the spare's `path` is the very file `output/` publishes (one inode)."""
-        inode = self.files.get(str(path))
+        rel = str(path)
+        inode = self.files.get(rel)
         if inode is None:
             return False
-        try:
-            published = os.stat(output.joinpath(*path.parts))
+        try:  # a checked relative path joined as a string: the same file, without a Path per page
+            published = os.stat(f"{output}/{rel}")
         except OSError:
             return False
         return published.st_ino == inode and published.st_dev == self.device
