@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from generator.build.workers import can_fork
+from generator.build.workers import can_fork, collector_paused
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
 from generator.model import Article
@@ -67,7 +67,7 @@ class ArticleCache:
         if path is None:
             return cache
         try:
-            with path.open("rb") as handle:
+            with path.open("rb") as handle, collector_paused():
                 stored = pickle.load(handle)
             if stored.get("format") == CACHE_FORMAT and stored.get("key") == key:
                 cache.entries = stored["entries"]
