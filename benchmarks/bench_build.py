@@ -163,7 +163,8 @@ def report(size: int, results: dict[str, list]) -> None:
 def stage_line(rows: list[dict]) -> str:
     """Median seconds per stage, in the order the build runs them, then "start-up": the
     process's wall time before and after its in-process total (interpreter, imports, exit).
-    Stages summed over workers (load, clean, enrich) are inside "process"."""
+    Stages summed over workers (load, clean, enrich) are inside "process"; "feeds" (made by
+    the main process while the workers render the pages) is inside "render"."""
     stages = [r["stages"] for r in rows]
     names = [k for k in stages[0] if k not in ("total", "cached")]
     figures = [f"{k} {statistics.median(s.get(k, 0) for s in stages):.2f}" for k in names]

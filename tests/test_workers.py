@@ -3,6 +3,7 @@ back to the collector afterwards (and a nested freeze only at the outermost end)
 from __future__ import annotations
 
 import gc
+import os
 
 import pytest
 
@@ -72,3 +73,20 @@ def test_a_paused_collector_is_restored_as_it_was(enabled: bool) -> None:
     finally:
         gc.enable()
 
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_meanwhile_runs_once_in_this_process_before_any_result_is_received(workers: int) -> None:
+    """The build makes its feeds there while the workers render: in this process (its
+    records are this process's), once, and never after the results it does not wait for."""
+    events: list[object] = []
+    parent = os.getpid()
+
+    def meanwhile() -> None:
+        events.append(("meanwhile", os.getpid()))
+
+    items = list(range(40))
+    results = fork_map(_square_plus, items, 1, workers=workers, chunk=4, receive=lambda r: events.append(r) or r,
+                       meanwhile=meanwhile)
+    assert results == [i * i + 1 for i in items]
+    assert events[0] == ("meanwhile", parent)
+    assert events[1:] == results

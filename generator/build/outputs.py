@@ -146,46 +146,53 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             continue
         todo.append((plan, spec, fingerprint, keys))
     timings["fingerprint"] = clock() - mark
+    written_documents = 0
+
+    def make_documents() -> None:
+        """Feeds, sitemaps and the other documents, and the static files: made in this
+        process while the render workers draw the pages (none of them reads a page)."""
+        nonlocal written_documents
+        started = clock()
+        for planned in documents(site, config, content_key, reader):
+            old = previous.get(planned.path)
+            if affected is not None and old is not None and planned.path not in affected:
+                records[planned.path] = old
+                continue
+            with recording() as keys:
+                document = planned.prepare()
+            keys = tuple(sorted(keys))
+            remade.append(document.path)
+            if isinstance(document, LazyDocument):  # a feed or sitemap: made only when what it lists changed
+                records[document.path] = Record(document.fingerprint, "", keys)
+                if old and old.fingerprint == document.fingerprint and writer.keep(document.path):
+                    continue
+                data = document.produce()
+            else:
+                records[document.path] = Record("", "", keys)
+                data = document.data
+            written_documents += writer.put_unless_same(document.path, data)
+        for rel, path in static_files(config):
+            old = previous.get(f"static/{rel}")
+            if affected is not None and old is not None:  # static files change only through a whole build
+                records[f"static/{rel}"] = old
+                continue
+            records[f"static/{rel}"] = Record("", "")
+            remade.append(f"static/{rel}")
+            written_documents += writer.put_unless_same(f"static/{rel}", _read(path))
+        timings["feeds"] = clock() - started  # within the render stage's time when workers render
+
     mark = clock()
     rendered = render_pages([(plan, spec, fingerprint) for plan, spec, fingerprint, _ in todo], writer, env, jobs,
-                            template_key=key)
+                            template_key=key, meanwhile=make_documents)
     for (plan, _, _, gathered), (fingerprint, digest, read) in zip(todo, rendered):
         keys = tuple(sorted(set(gathered).union(read)))
         records[plan.path] = Record(fingerprint, digest, keys, values.digest(keys))
         remade.append(plan.path)
     timings["render"] = clock() - mark
-    mark = clock()
-    count = len(todo)
-    for planned in documents(site, config, content_key, reader):
-        old = previous.get(planned.path)
-        if affected is not None and old is not None and planned.path not in affected:
-            records[planned.path] = old
-            continue
-        with recording() as keys:
-            document = planned.prepare()
-        keys = tuple(sorted(keys))
-        remade.append(document.path)
-        if isinstance(document, LazyDocument):  # a feed or sitemap: made only when what it lists changed
-            records[document.path] = Record(document.fingerprint, "", keys)
-            if old and old.fingerprint == document.fingerprint and writer.keep(document.path):
-                continue
-            data = document.produce()
-        else:
-            records[document.path] = Record("", "", keys)
-            data = document.data
-        count += writer.put_unless_same(document.path, data)
-    for rel, path in static_files(config):
-        old = previous.get(f"static/{rel}")
-        if affected is not None and old is not None:  # static files change only through a whole build
-            records[f"static/{rel}"] = old
-            continue
-        records[f"static/{rel}"] = Record("", "")
-        remade.append(f"static/{rel}")
-        count += writer.put_unless_same(f"static/{rel}", _read(path))
+    count = len(todo) + written_documents
     for path in [] if same_pages else sorted(set(previous) - set(records)):
         writer.remove(path)
         remade.append(path)
-    timings["feeds"] = clock() - mark
     search_due = None
     if config.search:
         mark = clock()

@@ -4,7 +4,7 @@ path claimed for it before the fork."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from generator.build.workers import fork_map, worker_count
 from generator.render import context_fingerprint
@@ -15,11 +15,12 @@ PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than
 
 
 def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs: int | None = None, *,
-                 template_key: str) -> list[tuple[str, str, tuple]]:
+                 template_key: str, meanwhile: Callable[[], None] | None = None) -> list[tuple[str, str, tuple]]:
     """Render `pages`, each (plan, spec or None, fingerprint or None), and put each through
     `writer`; returns, in order, each page's context fingerprint, its sha256 and the
     dependency keys it read (generator.render.reader). A page not gathered yet (spec None)
-    is gathered here, and a fingerprint not made yet made here: the workers' share of the work."""
+    is gathered here, and a fingerprint not made yet made here: the workers' share of the work.
+    `meanwhile()`: this process's own work while the workers render (see fork_map)."""
     for plan, _, _ in pages:
         writer.claim(plan.path)
     workers = worker_count(len(pages), PARALLEL_MIN_PAGES, jobs)
@@ -32,7 +33,7 @@ def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs
         return fingerprint, digest, tuple([shared.setdefault(key, key) for key in keys])
 
     return fork_map(_render_one, range(len(pages)), (pages, writer, env, template_key),
-                    workers=workers, chunk=RENDER_CHUNK, receive=one_copy)
+                    workers=workers, chunk=RENDER_CHUNK, receive=one_copy, meanwhile=meanwhile)
 
 
 def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str]) -> tuple[str, str, tuple]:

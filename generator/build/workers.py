@@ -69,13 +69,18 @@ def worker_count(items: int, per_worker: int, jobs: int | None) -> int:
 
 def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], shared: Any, *, workers: int,
              chunk: int, progress: Callable[[Iterable, int], Iterable] | None = None,
-             receive: Callable[[Result], Result] | None = None) -> list[Result]:
+             receive: Callable[[Result], Result] | None = None,
+             meanwhile: Callable[[], None] | None = None) -> list[Result]:
     """`[function(item, shared) for item in items]`, over `workers` forked processes when more
     than one; `progress(iterable, total)` wraps the chunks (or the items) as they complete;
     `receive(result)`, in this process, replaces each result as it arrives (before the next
-    chunk is unpickled: what it drops is not held for the whole run)."""
+    chunk is unpickled: what it drops is not held for the whole run). `meanwhile()` runs in
+    this process while the workers work (otherwise it would only wait for them); without
+    workers, before the items. It must not need their results."""
     global _JOB
     if workers <= 1:
+        if meanwhile is not None:
+            meanwhile()
         done = (function(item, shared) for item in _with_progress(items, len(items), progress))
         return [receive(result) for result in done] if receive else list(done)
     _JOB = (function, shared)
@@ -84,7 +89,9 @@ def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], sha
         # A worker's collections then do not walk (and copy on write) the parent's heap. With
         # 13,000 planned pages this saved ~0.3 s of the render workers' 6.2 s user CPU (10k).
         with heap_frozen(), multiprocessing.get_context("fork").Pool(workers) as pool:
-            done: Iterator[list[Result]] = pool.imap(_run_chunk, chunks)
+            done: Iterator[list[Result]] = pool.imap(_run_chunk, chunks)  # the workers start at once
+            if meanwhile is not None:
+                meanwhile()
             parts = _with_progress(done, len(chunks), progress)
             if receive is None:
                 return [result for part in parts for result in part]
