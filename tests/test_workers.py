@@ -1,5 +1,5 @@
 """The one fork pool (generator.build.workers): results in order, the parent's heap handed
-back to the collector afterwards (and a nested freeze only at the outermost end)."""
+back to the collector afterwards."""
 from __future__ import annotations
 
 import gc
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.build.workers import collector_paused, fork_map, heap_frozen, worker_count
+from generator.build.workers import fork_map, worker_count
 
 
 def _square_plus(item: int, shared: int) -> int:
@@ -45,33 +45,6 @@ def test_worker_count_forks_only_when_it_pays() -> None:
     assert worker_count(100, 128, 2) == 1
     assert worker_count(1000, 128, 2) == 2
     assert worker_count(1000, 128, None) >= 1
-
-
-def test_a_frozen_heap_stays_frozen_until_the_outermost_block_ends() -> None:
-    """A build freezes its articles, then a pool inside it freezes again: the pool's end must
-    not hand the build's articles back to the collector."""
-    assert gc.get_freeze_count() == 0
-    with heap_frozen():
-        outer = gc.get_freeze_count()
-        assert outer > 0
-        assert fork_map(_square_plus, [1, 2, 3], 0, workers=2, chunk=1) == [1, 4, 9]
-        assert gc.get_freeze_count() >= outer
-    assert gc.get_freeze_count() == 0
-    with pytest.raises(ZeroDivisionError), heap_frozen():
-        1 // 0  # noqa: B018
-    assert gc.get_freeze_count() == 0
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_a_paused_collector_is_restored_as_it_was(enabled: bool) -> None:
-    (gc.enable if enabled else gc.disable)()
-    try:
-        with pytest.raises(KeyError), collector_paused():
-            assert not gc.isenabled()
-            raise KeyError("x")
-        assert gc.isenabled() is enabled
-    finally:
-        gc.enable()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

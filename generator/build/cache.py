@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from generator.build.workers import can_fork, collector_paused
+from generator.build.heap import collector_paused
+from generator.build.workers import can_fork
 from generator.diagnostics import Diagnostic
 from generator.inputs import code_version
 from generator.model import Article
