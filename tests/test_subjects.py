@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from generator.enrich.subjects import default_subjects, parse_subjects, tag_subjects
+from generator.enrich.subject_selector import Candidate, SubjectSelector, candidate_features, default_selector
+from generator.enrich.subjects import default_subjects, parse_subjects, subject_evidence, tag_subjects
 from generator.enrich.taxonomy import TaxonomyError, default_taxonomy, parse_taxonomy
 from generator.enrich.topics import TopicHit
 from tests.conftest import SHARED, needs_shared
@@ -82,7 +83,7 @@ def test_nothing_recognisable_is_other_alone():
 
 
 def test_second_subjects_need_a_share_of_the_main_score_and_at_most_three():
-    scheme = default_subjects()
+    scheme = dataclasses.replace(default_subjects(), selector=None)  # the thresholds, without learned weights
     assert (scheme.min_score, scheme.second_ratio, scheme.max_subjects, scheme.space_share) == (1.0, 0.4, 3, 0.5)
     title = "人社部：高校毕业生就业 稳岗扩岗 公安机关打击诈骗 海关总署外贸进出口 国家统计局GDP"
     hits = tag_subjects(title, "", scheme)
@@ -190,3 +191,58 @@ sub = []
     assert tag_subjects("电动车防雨蓬被划破", "", excluding)[0].name == "其他"
     # and the shipped vocabulary uses it
     assert tag_subjects("路边电动车被划破", "", default_subjects())[0].name != "工业、交通"
+
+
+# ---------------------------------------------------------------------------
+# The learned selector (generator/enrich/subject_selector.py)
+# ---------------------------------------------------------------------------
+
+def _candidate(index: int, name: str, score: float, rank: int, *, in_title: bool = False, spaced: bool = False) -> Candidate:
+    return Candidate(index, name, score, rank, in_title, spaced)
+
+
+def test_the_shipped_scheme_selects_with_the_shipped_weights_and_every_weight_is_a_feature():
+    selector = default_selector()
+    assert default_subjects().selector is selector
+    names = {s.name for s in default_subjects().subjects}
+    plain = {"log_score", "share_of_top", "in_title", "spaced", "rank_1", "rank_2", "rank_3"}
+    assert set(selector.weights) <= plain | {f"subject:{n}" for n in names}  # a renamed feature would weigh nothing
+    assert plain <= set(selector.weights) and 0.0 < selector.threshold < 1.0
+
+
+def test_a_candidates_probability_is_the_logistic_of_its_weighted_features():
+    candidate = _candidate(0, "对外事务", 8.0, 1, in_title=True)
+    features = candidate_features(candidate, top=16.0)
+    assert features == {"log_score": pytest.approx(2.1972246), "share_of_top": 0.5, "in_title": 1.0, "spaced": 0.0,
+                        "subject:对外事务": 1.0, "rank_2": 1.0}
+    selector = SubjectSelector({"share_of_top": 2.0, "in_title": 1.0, "subject:对外事务": -1.0}, -0.5, 0.5)
+    assert selector.probability(candidate, 16.0) == pytest.approx(1 / (1 + 2.718281828459045 ** -0.5))
+    assert "rank_4" not in candidate_features(_candidate(0, "国防", 1.0, 3), top=2.0)  # ranks past the third: none
+
+
+def test_the_selector_takes_the_most_probable_first_and_others_over_the_threshold_up_to_the_maximum():
+    selector = SubjectSelector({"subject:甲": 3.0, "subject:乙": 0.0, "subject:丙": -0.1, "subject:丁": -5.0}, 0.0, 0.45)
+    candidates = [_candidate(0, "乙", 10.0, 0), _candidate(1, "甲", 5.0, 1), _candidate(2, "丙", 4.0, 2),
+                  _candidate(3, "丁", 3.0, 3)]
+    # 甲 is the most probable though it scored less: it is the main subject; 乙 (0.5) passes, 丙 (0.475) too, 丁 never.
+    assert [c.name for c in selector.select(candidates, 3)] == ["甲", "乙", "丙"]
+    assert [c.name for c in selector.select(candidates, 2)] == ["甲", "乙"]
+    assert [c.name for c in SubjectSelector(selector.weights, 0.0, 0.49).select(candidates, 3)] == ["甲", "乙"]
+    assert selector.select([], 3) == []
+
+
+def test_with_the_selector_the_main_subject_is_kept_and_a_weak_article_is_still_other():
+    scheme = default_subjects()
+    assert [h.name for h in tag_subjects("今天天晴了吗", "我们在家里吃饭聊天。", scheme)] == ["其他"]
+    hits = tag_subjects("人社部：高校毕业生就业 稳岗扩岗 公安机关打击诈骗 海关总署外贸进出口 国家统计局GDP", "", scheme)
+    assert 1 <= len(hits) <= scheme.max_subjects and hits[0].name == "劳动、人事、监察"
+
+
+def test_the_candidates_are_ranked_by_score_with_their_real_space():
+    evidence = subject_evidence("海关总署：外贸进出口增长", "海关总署发布数据，外贸进出口增长。\n警方破获诈骗案。",
+                                default_subjects())
+    ranks = [c.rank for c in evidence.candidates]
+    assert ranks == list(range(len(ranks))) and evidence.candidates[0].name == "商贸、海关、旅游"
+    assert evidence.candidates[0].in_title and evidence.candidates[0].spaced
+    scores = [c.score for c in evidence.candidates]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)

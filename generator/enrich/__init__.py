@@ -28,8 +28,7 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
     guess = detect_region(
         title, doc.text, outlet=outlet, hints=_hints(meta), override=_text(meta.get("region")) or None,
     )
-    given = _strings(meta.get("topics")) + _strings(meta.get("tags"))
-    hits = tag_topics(title, doc.text, taxonomy, given=given)
+    hits = tag_topics(title, doc.text, taxonomy, given=given_tags(meta))
     verdict = is_policy(title, doc.text, hits)
     filed_under = taxonomy.subjects  # a property that builds a dict: built once here, not once per topic
     subjects = tag_subjects(title, doc.text, default_subjects(), topic_hits=hits, topic_subjects=filed_under)
@@ -52,6 +51,11 @@ def enrich(doc: CleanDoc, taxonomy: Taxonomy, *, summary_length: int = 120) -> A
         sketch=story_sketch(title, doc.text), numbers=story_numbers(title, doc.text),
         keywords=content_keywords(title, doc.text),
     )
+
+
+def given_tags(meta: Any) -> tuple[str, ...]:
+    """The topics and tags the front matter names (the topic tagger counts them in)."""
+    return _strings(meta.get("topics")) + _strings(meta.get("tags"))
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

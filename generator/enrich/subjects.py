@@ -16,6 +16,11 @@ best-scoring one when it reaches `min_score`; another is added while it reaches
 when the article spends real space on it (SUBJECTS.md): a second subject must be in the headline
 or hold `space_share` of some paragraph's subject-keyword weight, a third must be in the headline.
 A sub-subject's `exclude` phrases stop its keywords from counting inside them (动车 in 电动车).
+
+The shipped scheme replaces the second/third-subject thresholds with a learned selector
+(generator.enrich.subject_selector: a logistic model over each candidate's score, rank, real
+space and subject, fitted on the tune part of the labelled pool); a scheme without one, such
+as a test's, selects by the thresholds above. Both keep `min_score` and `max_subjects`.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 from generator.enrich.subject_names import subjects_file_text
+from generator.enrich.subject_selector import Candidate, SubjectSelector, default_selector
 from generator.enrich.taxonomy import Taxonomy, Topic, make_taxonomy
 from generator.enrich.topics import TopicHit, score_topics_in_detail
 
@@ -60,6 +66,7 @@ class SubjectScheme:
     second_ratio: float
     max_subjects: int
     space_share: float = 0.0  # a second subject must hold this share of a paragraph's keyword weight
+    selector: SubjectSelector | None = None  # learned selection; None: the thresholds above
 
     @property
     def version(self) -> str:
@@ -75,10 +82,10 @@ class SubjectScheme:
 @lru_cache(maxsize=1)
 def default_subjects() -> SubjectScheme:
     """The shipped scheme (package data, parsed once)."""
-    return parse_subjects(subjects_file_text())
+    return parse_subjects(subjects_file_text(), selector=default_selector())
 
 
-def parse_subjects(text: str) -> SubjectScheme:
+def parse_subjects(text: str, *, selector: SubjectSelector | None = None) -> SubjectScheme:
     data = tomllib.loads(text)
     subjects: list[Subject] = []
     rows: list[tuple[int, int, str, tuple[tuple[str, float], ...], tuple[str, ...]]] = []
@@ -94,25 +101,52 @@ def parse_subjects(text: str) -> SubjectScheme:
     owners = tuple((int(a), int(b)) for a, b in (t.slug.split("/") for t in topics))
     return SubjectScheme(tuple(subjects), make_taxonomy(topics), owners, float(selection.get("min_score", 2.0)),
                          float(selection.get("second_ratio", 0.5)), int(selection.get("max_subjects", 3)),
-                         float(selection.get("space_share", 0.0)))
+                         float(selection.get("space_share", 0.0)), selector)
 
 
 def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: Iterable[TopicHit] = (),
                  topic_subjects: Mapping[str, str] | None = None) -> tuple[SubjectHit, ...]:
     """1 to 3 subjects, main first; `其他` alone when no subject reaches the minimum score."""
+    evidence = subject_evidence(title, text, scheme, topic_hits=topic_hits, topic_subjects=topic_subjects)
+    candidates = evidence.candidates
+    if not candidates or candidates[0].score < scheme.min_score:
+        return (_other(scheme),)
+    if scheme.selector is not None:
+        chosen = [c.index for c in scheme.selector.select(list(candidates), scheme.max_subjects)]
+    else:
+        chosen = select_by_thresholds(scheme, candidates)
+    return tuple(_hit(scheme, si, evidence.totals[si], evidence.best.get(si), evidence.found.get(si, []))
+                 for si in chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectEvidence:
+    """Every subject with keyword evidence, as candidates ranked by score (the higher first,
+    the library's order among equals), with each one's total, best sub-subject and keywords."""
+
+    candidates: tuple[Candidate, ...]
+    totals: dict[int, float]
+    best: dict[int, tuple[float, int]]
+    found: dict[int, list[str]]
+
+
+def subject_evidence(title: str, text: str, scheme: SubjectScheme, *, topic_hits: Iterable[TopicHit] = (),
+                     topic_subjects: Mapping[str, str] | None = None) -> SubjectEvidence:
+    """The candidates the selection chooses from (benchmarks/train_subject_selector.py learns
+    from the same ones)."""
     scores, scored, in_title, spaced = _score(title, text, scheme)
     totals: dict[int, float] = {}
     best: dict[int, tuple[float, int]] = {}
-    evidence: dict[int, list[str]] = {}
+    found: dict[int, list[str]] = {}
     for topic in scored:  # sub-subjects with keyword hits, in order (the others score 0)
-        score, found = scores[topic]
+        score, terms = scores[topic]
         if score <= 0:
             continue
         si, ui = scheme.owners[topic]
         totals[si] = totals.get(si, 0.0) + score
         if score > best.get(si, (0.0, 0))[0]:
             best[si] = (score, ui)
-        evidence.setdefault(si, []).extend(found)
+        found.setdefault(si, []).extend(terms)
     position: dict[str, int] = {}  # subject name -> its first index (what by_name + index gave)
     for si, subject in enumerate(scheme.subjects):
         position.setdefault(subject.name, si)
@@ -120,18 +154,25 @@ def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: It
         si = position.get((topic_subjects or {}).get(hit.slug, ""))
         if si is not None:
             totals[si] = totals.get(si, 0.0) + hit.score
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-    if not ranked or ranked[0][1] < scheme.min_score:
-        return (_other(scheme),)
-    top = ranked[0][1]
-    chosen = [ranked[0][0]]
-    for si, score in ranked[1:]:
+    ranked = sorted(((si, score) for si, score in totals.items() if score > 0), key=lambda item: (-item[1], item[0]))
+    candidates = tuple(Candidate(si, scheme.subjects[si].name, score, rank, si in in_title, si in spaced)
+                       for rank, (si, score) in enumerate(ranked))
+    return SubjectEvidence(candidates, totals, best, found)
+
+
+def select_by_thresholds(scheme: SubjectScheme, candidates: tuple[Candidate, ...]) -> list[int]:
+    """The main subject, then others while they reach `second_ratio` of its score and
+    `min_score`, at most `max_subjects`; a second must have real space, a third the headline."""
+    top = candidates[0].score
+    chosen = [candidates[0].index]
+    for candidate in candidates[1:]:
+        score = candidate.score
         if len(chosen) >= scheme.max_subjects or score < scheme.min_score or score < scheme.second_ratio * top:
             break
         # Real space (SUBJECTS.md): in the headline, or holding a paragraph; a third only from the headline.
-        if si in in_title or (len(chosen) < 2 and si in spaced):
-            chosen.append(si)
-    return tuple(_hit(scheme, si, totals[si], best.get(si), evidence.get(si, [])) for si in chosen)
+        if candidate.in_title or (len(chosen) < 2 and candidate.spaced):
+            chosen.append(candidate.index)
+    return chosen
 
 
 def _score(title: str, text: str, scheme: SubjectScheme
