@@ -229,3 +229,20 @@ def test_mojibake_characters_are_left_out_of_feeds_and_identical_captures_listed
     # a.md and b.md are one capture, c.md one phrase off: one story (generator.stories), listed once
     assert titles == ["南沙邮轮母港即将开通", "广东就业帮扶"]
     assert "广州南沙国际邮轮母港即将开港，地铁直达" in (output / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_an_articles_entry_reads_the_same_in_every_feed_that_lists_it(tmp_path):
+    """The feed writer makes an article's entry once and adds it to every feed (the site's, its
+    region's, topics' and subjects'): serialising it must not change it for the next feed (an Atom
+    entry that gained a second rel="via" link, say)."""
+    output = build_sample_site(tmp_path, "https://example.org/digest/", search=False)
+    for name, item_tag, id_tag in (("rss.xml", "item", "guid"), ("atom.xml", "{http://www.w3.org/2005/Atom}entry",
+                                                                   "{http://www.w3.org/2005/Atom}id")):
+        seen: dict[str, bytes] = {}
+        copies = 0
+        for path in output.rglob(name):
+            for item in etree.fromstring(path.read_bytes(), STRICT).iter(item_tag):
+                key, text = item.findtext(id_tag), etree.tostring(item, method="c14n")
+                copies += key in seen
+                assert seen.setdefault(key, text) == text, f"{path}: {key} differs from its first copy"
+        assert copies > len(seen)  # articles do stand in several feeds
