@@ -21,6 +21,7 @@ not XSLT, which browsers are removing.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 from html import escape
@@ -143,6 +144,28 @@ class EntryLinks(BaseEntryExtension):
         return entry
 
 
+class _MadeOnceEntry(FeedEntry):
+    """An entry whose RSS item and Atom entry are built once and copied into each feed that
+    lists it (lxml copies a tree in C; feedgen rebuilt it element by element, a third of the
+    feeds' time). Entries are complete before the first feed is written and never change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[tuple[str, bool], etree._Element] = {}
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        return self._copy("atom", extensions, super().atom_entry)
+
+    def rss_entry(self, extensions: bool = True) -> etree._Element:
+        return self._copy("rss", extensions, super().rss_entry)
+
+    def _copy(self, kind: str, extensions: bool, make) -> etree._Element:
+        made = self._made.get((kind, extensions))
+        if made is None:
+            made = self._made[kind, extensions] = make(extensions)
+        return copy.deepcopy(made)
+
+
 class FeedWriter:
     """Builds the three feed formats for one listing; articles are shared across feeds."""
 
@@ -191,7 +214,7 @@ class FeedWriter:
 
     def _add_entry(self, fg: FeedGenerator, article: Article) -> FeedEntry:
         links = self.links
-        fe = fg.add_entry(order="append")
+        fe = fg.add_entry(_MadeOnceEntry(), order="append")
         fe.id(article_guid(article))
         fe.guid(article_guid(article), permalink=False)
         fe.title(feed_text(article.title) or "（无标题）")
