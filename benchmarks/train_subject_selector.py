@@ -25,7 +25,7 @@ import json
 import random
 import statistics
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -38,7 +38,7 @@ from generator.clean import clean_doc  # noqa: E402
 from generator.enrich import given_tags  # noqa: E402
 from generator.enrich.subject_selector import SELECTOR_FILE, SubjectSelector, candidate_features  # noqa: E402
 from generator.enrich.subject_names import subjects_file_text  # noqa: E402
-from generator.enrich.subjects import OTHER, SubjectEvidence, select_by_thresholds, parse_subjects, subject_evidence  # noqa: E402
+from generator.enrich.subjects import OTHER, SubjectEvidence, SubjectScheme, choose, parse_subjects, subject_evidence  # noqa: E402
 from generator.enrich.taxonomy import default_taxonomy  # noqa: E402
 from generator.enrich.topics import tag_topics  # noqa: E402
 from generator.load import load_path  # noqa: E402
@@ -55,14 +55,13 @@ SCHEME = parse_subjects(subjects_file_text())
 class Example:
     """One labelled article: its candidates and the subjects a reader gave it (main first)."""
 
-    file: str
     evidence: SubjectEvidence
     wanted: tuple[str, ...]
 
 
 def examples(folder: Path, labels: Path, keep) -> list[Example]:
     """The labelled articles of `folder` whose file name `keep` accepts."""
-    tz, scheme, taxonomy = ZoneInfo("Asia/Shanghai"), SCHEME, default_taxonomy()
+    tz, taxonomy = ZoneInfo("Asia/Shanghai"), default_taxonomy()
     out = []
     for line in labels.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -74,8 +73,8 @@ def examples(folder: Path, labels: Path, keep) -> list[Example]:
         doc = clean_doc(load_path(path, PurePosixPath(path.name), tz))
         title, meta = doc.raw.title, doc.raw.meta
         hits = tag_topics(title, doc.text, taxonomy, given=given_tags(meta))
-        evidence = subject_evidence(title, doc.text, scheme, topic_hits=hits, topic_subjects=taxonomy.subjects)
-        out.append(Example(label["file"], evidence, tuple(label["subjects"])))
+        evidence = subject_evidence(title, doc.text, SCHEME, topic_hits=hits, topic_subjects=taxonomy.subjects)
+        out.append(Example(evidence, tuple(label["subjects"])))
     return out
 
 
@@ -96,20 +95,9 @@ def fit(train: list[Example]) -> tuple[dict[str, float], float]:
     return weights, float(model.intercept_[0])
 
 
-def chosen(example: Example, selector: SubjectSelector) -> list[str]:
-    """What the tagger gives with this selector (tag_subjects' own rule for 其他)."""
-    candidates = list(example.evidence.candidates)
-    if not candidates or candidates[0].score < SCHEME.min_score:
-        return [OTHER]
-    return [c.name for c in selector.select(candidates, SCHEME.max_subjects)]
-
-
-def by_thresholds(example: Example) -> list[str]:
-    """What the tagger gave before the selector: subjects.toml's hand-set thresholds."""
-    candidates = example.evidence.candidates
-    if not candidates or candidates[0].score < SCHEME.min_score:
-        return [OTHER]
-    return [SCHEME.subjects[i].name for i in select_by_thresholds(SCHEME, candidates)]
+def chosen(example: Example, scheme: SubjectScheme) -> list[str]:
+    """What the tagger gives this article with `scheme` (tag_subjects' own choice)."""
+    return [scheme.subjects[i].name for i in choose(scheme, example.evidence.candidates)] or [OTHER]
 
 
 def scores(pairs: list[tuple[Example, list[str]]]) -> dict[str, float]:
@@ -133,9 +121,9 @@ def cross_validated(tune: list[Example]) -> dict[float, list[float]]:
             held = set(order[fold::FOLDS])
             weights, bias = fit([e for i, e in enumerate(tune) if i not in held])
             for threshold in THRESHOLDS:
-                selector = SubjectSelector(weights, bias, threshold)
+                scheme = replace(SCHEME, selector=SubjectSelector(weights, bias, threshold))
                 for i in held:
-                    predicted[threshold][i] = chosen(tune[i], selector)
+                    predicted[threshold][i] = chosen(tune[i], scheme)
         for threshold in THRESHOLDS:
             results[threshold].append(scores([(tune[i], predicted[threshold][i]) for i in range(len(tune))])["F1"])
     return results
@@ -163,16 +151,15 @@ def main() -> None:
     report = [f"tune part: {len(tune)} articles, {sum(len(e.evidence.candidates) for e in tune)} candidates; "
               f"{covered} of {sum(len(e.wanted) for e in tune)} labelled subjects are candidates"]
     report.append("the hand-set thresholds before it (subjects.toml [selection], set on these same tune articles): "
-                  f"tune F1 {scores([(e, by_thresholds(e)) for e in tune])['F1']:.3f}, "
-                  f"dev files F1 {scores([(e, by_thresholds(e)) for e in dev])['F1']:.3f}")
+                  f"tune F1 {scores([(e, chosen(e, SCHEME)) for e in tune])['F1']:.3f}, "
+                  f"dev files F1 {scores([(e, chosen(e, SCHEME)) for e in dev])['F1']:.3f}")
     report.append(f"{FOLDS}-fold cross-validation on the tune part, {SHUFFLES} shuffles, subject F1 by threshold:")
     by_threshold = cross_validated(tune)
     for threshold, f1s in by_threshold.items():
         report.append(f"  {threshold:<5} mean {statistics.mean(f1s):.3f} (min {min(f1s):.3f}, max {max(f1s):.3f})")
     threshold = max(THRESHOLDS, key=lambda t: (statistics.mean(by_threshold[t]), -abs(t - 0.5)))
     weights, bias = fit(tune)
-    selector = SubjectSelector(weights, bias, threshold)
-    held_out = scores([(e, chosen(e, selector)) for e in dev])
+    held_out = scores([(e, chosen(e, replace(SCHEME, selector=SubjectSelector(weights, bias, threshold)))) for e in dev])
     report.append(f"chosen threshold {threshold}; fitted on all {len(tune)} tune articles, the 75 dev files "
                   "(../shared/corpus/real, held out): " + ", ".join(f"{k} {v:.3f}" for k, v in held_out.items()))
     print("\n".join(report))

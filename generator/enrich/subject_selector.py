@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
+from typing import Mapping, Sequence
 
 SELECTOR_FILE = "subject_selector.toml"
 
@@ -55,7 +55,7 @@ class SubjectSelector:
                                 for name, value in candidate_features(candidate, top).items())
         return 1.0 / (1.0 + math.exp(-total)) if total > -700 else 0.0
 
-    def select(self, candidates: list[Candidate], max_subjects: int) -> list[Candidate]:
+    def select(self, candidates: Sequence[Candidate], max_subjects: int) -> list[Candidate]:
         """The main subject (most probable; the higher score among equals) and the further
         ones that reach the threshold, most probable first."""
         if not candidates:

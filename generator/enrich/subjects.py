@@ -27,7 +27,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from generator.enrich.subject_names import subjects_file_text
 from generator.enrich.subject_selector import Candidate, SubjectSelector, default_selector
@@ -108,15 +108,21 @@ def tag_subjects(title: str, text: str, scheme: SubjectScheme, *, topic_hits: It
                  topic_subjects: Mapping[str, str] | None = None) -> tuple[SubjectHit, ...]:
     """1 to 3 subjects, main first; `其他` alone when no subject reaches the minimum score."""
     evidence = subject_evidence(title, text, scheme, topic_hits=topic_hits, topic_subjects=topic_subjects)
-    candidates = evidence.candidates
-    if not candidates or candidates[0].score < scheme.min_score:
+    chosen = choose(scheme, evidence.candidates)
+    if not chosen:
         return (_other(scheme),)
-    if scheme.selector is not None:
-        chosen = [c.index for c in scheme.selector.select(list(candidates), scheme.max_subjects)]
-    else:
-        chosen = select_by_thresholds(scheme, candidates)
     return tuple(_hit(scheme, si, evidence.totals[si], evidence.best.get(si), evidence.found.get(si, []))
                  for si in chosen)
+
+
+def choose(scheme: SubjectScheme, candidates: Sequence[Candidate]) -> list[int]:
+    """The chosen subjects' indices, main first: by the scheme's selector, or by its thresholds
+    when it has none; none at all (其他) when no candidate reaches `min_score`."""
+    if not candidates or candidates[0].score < scheme.min_score:
+        return []
+    if scheme.selector is not None:
+        return [c.index for c in scheme.selector.select(candidates, scheme.max_subjects)]
+    return _select_by_thresholds(scheme, candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +166,7 @@ def subject_evidence(title: str, text: str, scheme: SubjectScheme, *, topic_hits
     return SubjectEvidence(candidates, totals, best, found)
 
 
-def select_by_thresholds(scheme: SubjectScheme, candidates: tuple[Candidate, ...]) -> list[int]:
+def _select_by_thresholds(scheme: SubjectScheme, candidates: Sequence[Candidate]) -> list[int]:
     """The main subject, then others while they reach `second_ratio` of its score and
     `min_score`, at most `max_subjects`; a second must have real space, a third the headline."""
     top = candidates[0].score
