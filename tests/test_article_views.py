@@ -54,3 +54,49 @@ def test_the_body_is_apart_and_its_fingerprint_follows_the_source():
     assert body["body_html"] == "<p>正文。</p>" and body["reading_minutes"] == 1
     assert body_view(replace(ARTICLE, digest="d2"))["_fp"] != body["_fp"]
     assert body_view(ARTICLE, embed_images=True)["_fp"] != body["_fp"]
+
+
+def test_a_forked_worker_keeps_only_its_last_views_and_leaves_the_shared_cache_alone(monkeypatch):
+    """A render worker's views die with it: it keeps its last VIEW_WINDOW (bounded memory
+    at 100,000 articles) and adds nothing to the long-lived cache; the process that made
+    the views keeps every one of them (the preview reuses them on the next update)."""
+    import json
+    import os
+    from types import SimpleNamespace
+
+    import generator.render as render
+
+    monkeypatch.setattr(render, "VIEW_WINDOW", 3)
+    articles = [replace(ARTICLE, id=f"id{n}", slug=f"jobs-{n}") for n in range(8)]
+    cache: dict = {}
+    views = render.ArticleViews(SimpleNamespace(by_id={a.id: a for a in articles}), LINKS, TERM_URLS, False, "", cache)
+    assert views["id0"]["url"]
+    expected = [article_view(a, LINKS, TERM_URLS)["_fp"] for a in articles]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            shown = [views[a.id]["_fp"] for a in articles]
+            os.write(write, json.dumps([list(dict.keys(views)), sorted(cache), shown == expected]).encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    kept, cached, same = json.loads(os.read(read, 65536))
+    assert kept == ["id5", "id6", "id7"] and cached == ["id0"] and same
+    assert [views[a.id]["_fp"] for a in articles] == expected
+    assert len(views) == 8 and sorted(cache) == [a.id for a in articles]
+
+
+def test_without_a_long_lived_cache_only_a_window_of_views_is_kept(monkeypatch):
+    """A one-shot build keeps no views for a later build: its main process keeps a window."""
+    from types import SimpleNamespace
+
+    import generator.render as render
+
+    monkeypatch.setattr(render, "VIEW_WINDOW", 3)
+    articles = [replace(ARTICLE, id=f"id{n}", slug=f"jobs-{n}") for n in range(8)]
+    views = render.ArticleViews(SimpleNamespace(by_id={a.id: a for a in articles}), LINKS, TERM_URLS, False, "")
+    shown = [views[a.id]["_fp"] for a in articles]
+    assert shown == [article_view(a, LINKS, TERM_URLS)["_fp"] for a in articles]
+    assert list(dict.keys(views)) == ["id5", "id6", "id7"]
+    assert views.head_fingerprint("id0") == shown[0]

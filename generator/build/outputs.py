@@ -65,7 +65,7 @@ class Written:
 
 
 def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], writer: "StagedWriter | InPlaceWriter",
-                  previous: Records | None, *, content_key: str, views: dict, affected: set[str] | None = None,
+                  previous: Records | None, *, content_key: str, views: dict | None, affected: set[str] | None = None,
                   index_now: bool = True, timings: dict[str, float] | None = None,
                   jobs: int | None = None, memo: PlanMemo | None = None, trust_deps: bool = False) -> Written:
     """Every planned page, document and static file through `writer`, reusing what `previous`
@@ -102,7 +102,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         reader = site_reader(site, config, content_key, views)
         plans = page_plans(reader, site, config)
         records, looked_at = {}, plans
-    if affected is None:
+    if affected is None and views is not None:
         _forget_other_views(views, site)  # once per whole build, not on every preview update
     values = KeyValues(site, reader.views)
     timings["plan"] = clock() - mark

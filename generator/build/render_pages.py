@@ -32,8 +32,16 @@ def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs
         fingerprint, digest, keys = result
         return fingerprint, digest, tuple([shared.setdefault(key, key) for key in keys])
 
-    return fork_map(_render_one, range(len(pages)), (pages, writer, env, template_key),
-                    workers=workers, chunk=RENDER_CHUNK, receive=one_copy, meanwhile=meanwhile)
+    # Pages in the order of the articles they show (plan.near): each worker takes one run of
+    # neighbouring pages (generator.build.workers), so it reads, and makes views of, about its
+    # share of the articles instead of all of them.
+    order = sorted(range(len(pages)), key=lambda n: pages[n][0].near)
+    rendered = fork_map(_render_one, order, (pages, writer, env, template_key),
+                        workers=workers, chunk=RENDER_CHUNK, receive=one_copy, meanwhile=meanwhile)
+    in_order: list = [None] * len(pages)
+    for n, result in zip(order, rendered):
+        in_order[n] = result
+    return in_order
 
 
 def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str]) -> tuple[str, str, tuple]:

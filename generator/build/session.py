@@ -79,7 +79,7 @@ class Builder:
         self._cache: ArticleCache | None = None
         self._manifest: Manifest | None = None
         self._manifest_on_disk = False  # whether the saved manifest is the one in memory
-        self._views: dict = {}  # article views of the last build, reused while the article and its links are the same
+        self._views: dict = {}  # the preview's article views, reused while the article and its links are the same
         self._plans = PlanMemo()  # page plans of the last write, reused by an update of the same layout
         self._state: BuildState | None = None
         self._render: tuple[str, Any] | None = None  # (template key, Jinja environment) of the last full build
@@ -325,7 +325,8 @@ class Builder:
         try:
             trusted = previous is not None and previous.frame == frame
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
-                                    content_key=content_key, views=self._views, timings=timings, jobs=self.jobs,
+                                    content_key=content_key, views=self._views if self.incremental else None,
+                                    timings=timings, jobs=self.jobs,
                                     trust_deps=trusted,
                                     memo=self._plans if self.incremental else None)
             mark = time.perf_counter()

@@ -7,6 +7,7 @@ same bytes and an incremental build can compare plans.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -181,6 +182,13 @@ def body_fingerprint(article: Article, embed_images: bool = False, content_key: 
     return view_fingerprint(article.digest, content_key, embed_images)
 
 
+# Article views kept by a process that keeps none for a later build (a forked render
+# worker; a one-shot `digest build`): its last VIEW_WINDOW, forgotten oldest first. Pages are
+# rendered in article order (generator.build.render_pages), so a view is reused by the pages
+# near its article's own. 100,000 articles: a render worker's private memory 880 -> 708 MB.
+VIEW_WINDOW = 4096
+
+
 class ArticleViews(dict):
     """Article views by id, each made the first time a page asks for it; `body(id)` gives
     the body's view, made each time its page asks for it.
@@ -188,6 +196,10 @@ class ArticleViews(dict):
     With `cache` (kept by a long-lived Builder: id -> [key, view]) a
     view whose article and links are unchanged is reused instead of made again, so a
     preview rebuild after one edit makes one view, not ten thousand.
+
+    Without `cache` (a one-shot build), and in a forked render worker (a process other than
+    the one that made these views: what it makes dies with it), only the last VIEW_WINDOW
+    views are kept, and nothing is added to `cache`.
     """
 
     def __init__(self, site: Site, links: Links, term_urls: dict[tuple[str, str], str], embed: bool,
@@ -195,7 +207,8 @@ class ArticleViews(dict):
         super().__init__()
         self._site, self._links, self._term_urls = site, links, term_urls
         self._embed, self._content_key = embed, content_key
-        self._cache = cache if cache is not None else {}
+        self._cache = cache
+        self._maker = os.getpid()
 
     def for_site(self, site: Site) -> "ArticleViews":
         """The views of another site of the same layout (the same links), sharing the cache."""
@@ -203,7 +216,13 @@ class ArticleViews(dict):
 
     def __missing__(self, article_id: str) -> dict[str, Any]:
         view = self[article_id] = self._entry(article_id)[1]
+        if len(self) > VIEW_WINDOW and not self._keeps_all():
+            del self[next(iter(self))]  # the oldest: pages are rendered in article order
         return view
+
+    def _keeps_all(self) -> bool:
+        """Whether the views made here are kept for a later build (in the long-lived cache)."""
+        return self._cache is not None and os.getpid() == self._maker
 
     def body(self, article_id: str) -> dict[str, Any]:
         """Made afresh, never kept: only the article's own page shows it (once per build),
@@ -220,7 +239,7 @@ class ArticleViews(dict):
         view = dict.get(self, article_id)
         if view is not None:
             return view["_fp"]
-        cached = self._cache.get(article_id)
+        cached = self._cache.get(article_id) if self._cache is not None else None
         if cached is not None and cached[0] == self._key(self._site.by_id[article_id]):
             return cached[1]["_fp"]
         return article_fingerprint(self._site.by_id[article_id], self._links, self._term_urls)
@@ -228,9 +247,11 @@ class ArticleViews(dict):
     def _entry(self, article_id: str) -> list:
         article = self._site.by_id[article_id]
         key = self._key(article)
-        cached = self._cache.get(article_id)
+        cached = self._cache.get(article_id) if self._cache is not None else None
         if cached is None or cached[0] != key:
-            cached = self._cache[article_id] = [key, article_view(article, self._links, self._term_urls)]
+            cached = [key, article_view(article, self._links, self._term_urls)]
+            if self._keeps_all():  # (a worker's copy of the cache dies with it)
+                self._cache[article_id] = cached  # type: ignore[index]
         return cached
 
     def _key(self, article: Article) -> tuple:
@@ -258,6 +279,9 @@ class PagePlan(NamedTuple):
     template: str
     gather: Callable[..., dict[str, Any]]
     arguments: tuple = ()
+    # Where, in the site's newest-first order, the first article the page shows stands: the
+    # render workers take runs of pages near each other, which read the same articles.
+    near: int = 0
 
     def spec(self) -> OutputSpec:
         return OutputSpec(self.path, self.template, self.gather(*self.arguments))
@@ -265,7 +289,8 @@ class PagePlan(NamedTuple):
 
 def site_reader(site: Site, config: SiteConfig, content_key: str = "", view_cache: dict | None = None) -> SiteReader:
     """The site as its pages read it: article views (made once, kept in `view_cache` by a
-    long-lived session while their article and links are unchanged) and listings."""
+    long-lived session while their article and links are unchanged; without it, a window of
+    them: ArticleViews) and listings."""
     links = Links(config)
     term_urls = {(t.kind, t.slug): links.url(t.url_path)
                  for t in site.regions + site.topics + site.months + site.subjects + site.days + site.weeks}
@@ -285,16 +310,18 @@ def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PageP
     links = Links(config)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None,
               "site_data": reader}
-    pages = listing_plans(reader, site.index_pages, ("home", ""), "", {**common, "nav": "home"}, links, heading=None)
+    near = {article.id: n for n, article in enumerate(site.articles)}
+    pages = listing_plans(reader, site.index_pages, ("home", ""), "", {**common, "nav": "home"}, links,
+                          heading=None, near=near)
     if site.other_pages:
         pages += listing_plans(reader, site.other_pages, ("other", ""), "other/", common, links,
-                               heading="其他（非政策）文章")
+                               heading="其他（非政策）文章", near=near)
     pages += _article_plans(site, reader, common, config)
-    pages += _term_plans(site, reader, common, links)
+    pages += _term_plans(site, reader, common, links, near)
     pages.append(PagePlan("regions/index.html", "regions.html", _regions_page, (reader, common, links)))
     pages.append(PagePlan("topics/index.html", "topics.html", _topics_page, (reader, common, links)))
     pages.append(PagePlan("subjects/index.html", "topics.html", _topics_page, (reader, common, links)))  # the same page
-    pages += briefing_plans(reader, site, common, links)
+    pages += briefing_plans(reader, site, common, links, near)
     pages.append(PagePlan("archives/index.html", "archives.html", lambda: {
         **common, "nav": "archives", "years": _years(reader.terms("month"), links),
         "canonical": links.absolute("archives/")}))
@@ -305,12 +332,13 @@ def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PageP
     return pages
 
 
-def briefing_plans(reader: SiteReader, site: Site, common: dict[str, Any], links: Links) -> list[PagePlan]:
+def briefing_plans(reader: SiteReader, site: Site, common: dict[str, Any], links: Links,
+                   near: dict[str, int]) -> list[PagePlan]:
     """/daily/DAY/ and /weekly/WEEK/ for every day and week with articles, and their archives."""
-    plans = [PagePlan(f"daily/{term.slug}/index.html", "daily.html", _day_page, (reader, common, links, term.slug))
-             for term in site.days]
-    plans += [PagePlan(f"weekly/{term.slug}/index.html", "weekly.html", _week_page, (reader, common, links, term.slug))
-              for term in site.weeks]
+    plans = [PagePlan(f"daily/{term.slug}/index.html", "daily.html", _day_page, (reader, common, links, term.slug),
+                      _first(term.article_ids, near)) for term in site.days]
+    plans += [PagePlan(f"weekly/{term.slug}/index.html", "weekly.html", _week_page, (reader, common, links, term.slug),
+                       _first(term.article_ids, near)) for term in site.weeks]
     plans.append(PagePlan("daily/index.html", "briefings.html", _briefing_archive, (reader, common, links, "day")))
     plans.append(PagePlan("weekly/index.html", "briefings.html", _briefing_archive, (reader, common, links, "week")))
     return plans
@@ -393,10 +421,10 @@ def _article_plans(site: Site, reader: SiteReader, common, config: SiteConfig) -
                 "json_ld": _json_ld(view, config)}
 
     new = tuple.__new__  # PagePlan(...) without its Python-level __new__: half the cost, per article per update
-    plans = [new(PagePlan, (f"{article.url_path}index.html", "article.html", context, (article.id,)))
-             for article in site.articles]
-    for article in [a for a in site.articles if a.aliases]:
-        plans += [PagePlan(path, "redirect.html", _redirect_context, (common, reader, article.id))
+    plans = [new(PagePlan, (f"{article.url_path}index.html", "article.html", context, (article.id,), n))
+             for n, article in enumerate(site.articles)]
+    for n, article in [(n, a) for n, a in enumerate(site.articles) if a.aliases]:
+        plans += [PagePlan(path, "redirect.html", _redirect_context, (common, reader, article.id), n)
                   for path in article.alias_pages]
     return plans
 
@@ -407,7 +435,7 @@ def _redirect_context(common: dict[str, Any], reader: SiteReader, article_id: st
     return {**common, "article": view, "target": view["url"], "canonical": view["absolute_url"]}
 
 
-def _term_plans(site: Site, reader: SiteReader, common, links: Links) -> list[PagePlan]:
+def _term_plans(site: Site, reader: SiteReader, common, links: Links, near: dict[str, int]) -> list[PagePlan]:
     pages = []
     from generator.render.feeds import offers_feed
 
@@ -417,12 +445,13 @@ def _term_plans(site: Site, reader: SiteReader, common, links: Links) -> list[Pa
         heading = {"topic": f"主题：{term.name}", "subject": f"主题分类：{term.name}"}.get(term.kind, term.name)
         pages += listing_plans(reader, term.pages, (term.kind, term.slug), term.url_path,
                                {**common, "nav": nav, "feeds": _site_feeds(links) + feeds, "term_feeds": feeds},
-                               links, heading=heading)
+                               links, heading=heading, near=near)
     return pages
 
 
 def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[str, str], prefix: str,
-                  common: dict[str, Any], links: Links, *, heading: str | None) -> list[PagePlan]:
+                  common: dict[str, Any], links: Links, *, heading: str | None,
+                  near: dict[str, int]) -> list[PagePlan]:
     """A paginated listing under `prefix` ("" for the home page): prefix/, prefix/page/N/.
 
     `listing` is the (kind, slug) the reader knows it by. A term's page shows the term (its
@@ -443,8 +472,14 @@ def listing_plans(reader: SiteReader, pages: tuple[Page, ...], listing: tuple[st
     plans = []
     for page in pages:
         rel = prefix + ("" if page.number == 1 else f"page/{page.number}/")
-        plans.append(PagePlan(rel + "index.html", "index.html", context, (page.number, rel)))
+        plans.append(PagePlan(rel + "index.html", "index.html", context, (page.number, rel),
+                              _first(page.article_ids, near)))
     return plans
+
+
+def _first(article_ids: tuple[str, ...], near: dict[str, int]) -> int:
+    """A page's `near`: where its first article stands in the site's order."""
+    return near.get(article_ids[0], 0) if article_ids else 0
 
 
 def _term_view(term: "Term | TermData", links: Links) -> dict[str, Any]:
