@@ -15,6 +15,11 @@ def _square_plus(item: int, shared: int) -> int:
     return item * item + shared
 
 
+def _slow_pid(item: int, shared: None) -> int:
+    time.sleep(0.002)  # long enough for both workers to start before the work is gone
+    return os.getpid()
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_results_come_back_in_order(workers: int) -> None:
     items = list(range(200))
@@ -71,12 +76,8 @@ def test_each_worker_works_through_its_own_run_of_neighbouring_chunks() -> None:
     """Neighbouring items read the same data (pages showing the same articles): a worker
     takes a contiguous run, and a worker done early takes from the far end of another's run,
     so each worker's chunks form at most two runs (interleaved chunks would form dozens)."""
-    def slow_pid(item: int, shared: None) -> int:
-        time.sleep(0.002)  # long enough for both workers to start before the work is gone
-        return os.getpid()
-
     items = list(range(400))
-    workers = fork_map(slow_pid, items, None, workers=2, chunk=10)
+    workers = fork_map(_slow_pid, items, None, workers=2, chunk=10)
     chunk_workers = workers[::10]
     for pid in set(chunk_workers):
         mine = [n for n, worker in enumerate(chunk_workers) if worker == pid]
@@ -101,11 +102,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
 
 def test_this_process_is_one_of_the_workers() -> None:
     """One fork fewer: one copy fewer of this process's heap (see generator.build.workers)."""
-    def slow_pid(item: int, shared: None) -> int:
-        time.sleep(0.002)
-        return os.getpid()
-
-    pids = fork_map(slow_pid, list(range(200)), None, workers=2, chunk=10)
+    pids = fork_map(_slow_pid, list(range(200)), None, workers=2, chunk=10)
     assert os.getpid() in pids and len(set(pids)) == 2
 
 

@@ -33,7 +33,7 @@ from generator.build.heap import heap_frozen
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# The job of the pool being run: (function, shared, chunks, the parent's pid), inherited by the forked workers.
+# The job being run: (function, shared, chunks, this process's pid), inherited by the forked workers.
 _JOB: tuple[Callable[..., Any], Any, list[Sequence[Any]], int] | None = None
 _WAIT = 1.0  # seconds between looks at whether a silent worker is still alive
 
@@ -66,11 +66,12 @@ def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], sha
              receive: Callable[[Result], Result] | None = None,
              meanwhile: Callable[[], None] | None = None) -> list[Result]:
     """`[function(item, shared) for item in items]`, over `workers` processes when more than
-    one (this one and `workers - 1` forked copies); `progress(iterable, total)` wraps the chunks (or the items) as they complete;
-    `receive(result)`, in this process, replaces each result as it arrives (chunks arrive in
-    the order they are done, not the items' order; what it drops is not held for the whole
-    run). `meanwhile()` runs in this process while the workers work (otherwise it would only
-    wait for them); without workers, before the items. It must not need their results."""
+    one (this one and `workers - 1` forked copies); `progress(iterable, total)` wraps the
+    chunks (or the items) as they complete; `receive(result)`, in this process, replaces each
+    result as it arrives (chunks arrive in the order they are done, not the items' order; what
+    it drops is not held for the whole run). `meanwhile()` runs in this process first, while
+    the forked workers start on their runs; without workers, before the items. It must not
+    need their results."""
     global _JOB
     if workers <= 1:
         if meanwhile is not None:
@@ -93,7 +94,7 @@ def fork_map(function: Callable[[Item, Any], Result], items: Sequence[Item], sha
 
         def own_chunk() -> tuple[int, list[Any]] | None:
             number = _next_chunk(0, runs, lock)
-            return None if number is None else (number, [function(item, shared) for item in chunks[number]])
+            return None if number is None else (number, _chunk_results(number))
 
         try:
             for process in processes:
@@ -159,15 +160,22 @@ def _next_chunk(slot: int, runs: _Runs, lock: Any) -> int | None:
 def _work(slot: int, runs: _Runs, lock: Any, results: Any) -> None:
     """A worker: chunks until none is left, each one's results (or its failure) sent back."""
     assert _JOB is not None, "fork_map's job is set before the workers fork"
-    function, shared, chunks, parent = _JOB
+    parent = _JOB[3]
     # A parent killed mid-build (kill -9) leaves its workers orphaned: they stop at the next
     # chunk instead of writing the rest of their run into a staging folder nobody will commit.
     while os.getppid() == parent and (number := _next_chunk(slot, runs, lock)) is not None:
         try:
-            results.put((number, [function(item, shared) for item in chunks[number]]))
+            results.put((number, _chunk_results(number)))
         except BaseException as error:  # noqa: BLE001 - raised again in the parent
             results.put((number, _Failure(_sendable(error))))
             return
+
+
+def _chunk_results(number: int) -> list[Any]:
+    """The results of chunk `number` of the job being run (in this process or a worker)."""
+    assert _JOB is not None
+    function, shared, chunks, _ = _JOB
+    return [function(item, shared) for item in chunks[number]]
 
 
 def _sendable(error: BaseException) -> BaseException:
