@@ -57,9 +57,9 @@ class _Writer:
     which leaves a published file alone when it already holds the bytes (`keep`)."""
 
     output: Path
-    _put: set[PurePosixPath]
+    _put: set[str]
 
-    def _first_put(self, rel: str) -> PurePosixPath:
+    def _first_put(self, rel: str) -> str:
         return _once(rel, self._put)
 
     def put(self, rel: str, data: bytes) -> None:
@@ -88,10 +88,10 @@ def holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _once(rel: str, seen: set[PurePosixPath], checked: PurePosixPath | None = None) -> PurePosixPath:
-    """`rel`, checked (unless `checked` is its `_checked` path already) and added to `seen`: a
+def _once(rel: str, seen: set[str], checked: str | None = None) -> str:
+    """`rel`, checked (unless `checked` is its `_checked_name` already) and added to `seen`: a
     second output at one path is an error."""
-    path = checked if checked is not None else _checked(rel)
+    path = checked if checked is not None else _checked_name(rel)
     if path in seen:
         raise WriteError(f"two outputs want the same path: {rel}")
     seen.add(path)
@@ -103,6 +103,14 @@ def _checked(rel: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in rel:
         raise WriteError(f"refusing to write outside the output folder: {rel!r}")
     return path
+
+
+def _checked_name(rel: str) -> str:
+    """`_checked(rel)` as a string ("a//b/./c" -> "a/b/c"): what a writer keeps per page. A whole
+    build keeps one for every page until the swap: a claimed page as path objects took 893
+    bytes, as strings 393 (tracemalloc, 20,000 article paths); at 134,000 pages ~67 MB less in
+    this process, and less copied by the render workers, which read the claimed targets."""
+    return str(_checked(rel))
 
 
 def scan_tree(root: str, *, skip_hidden_top: bool = False,

@@ -24,7 +24,7 @@ class InPlaceWriter(_Writer):
         self.output = output.resolve()
         self._pending: dict[PurePosixPath, Path] = {}  # target -> temporary file
         self._removed: list[PurePosixPath] = []
-        self._put: set[PurePosixPath] = set()
+        self._put: set[str] = set()
         if not self.output.is_dir():
             raise WriteError(f"cannot update {self.output}: it is not a folder")
         self._lock = OutputLock(self.output)
@@ -49,8 +49,8 @@ class InPlaceWriter(_Writer):
 
     def put(self, rel: str, data: bytes) -> None:
         """`data` as the new `rel`, in place at `commit()`."""
-        path = self._first_put(rel)
-        temporary = self._pending.get(path) or self._reserve(rel)
+        self._first_put(rel)
+        temporary = self._pending.get(_checked(rel)) or self._reserve(rel)
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
             with os.fdopen(fd, "wb") as handle:

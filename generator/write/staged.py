@@ -7,8 +7,8 @@ import tempfile
 import threading
 from pathlib import Path, PurePosixPath
 
-from generator.write.base import (OutputLock, WriteError, _Writer, _checked, _exchange, _lexists, _once, _remove, _umask,
-                                  scan_tree)
+from generator.write.base import (OutputLock, WriteError, _Writer, _checked, _checked_name, _exchange, _lexists, _once,
+                                  _remove, _umask, scan_tree)
 from generator.write.files import remove_folder
 
 
@@ -46,10 +46,11 @@ class StagedWriter(_Writer):
         self.background_cleanup = background_cleanup
         self.keeps_spare = spare
         self._moved: list[str] = []
-        self._written: set[PurePosixPath] = set()
-        self._claimed: dict[PurePosixPath, Path] = {}  # claimed, not yet written: where `put` writes
-        self._put: set[PurePosixPath] = set()
-        self._lent: list[PurePosixPath] = []
+        # Paths relative to the site, as checked strings (see _checked_name), and targets as strings.
+        self._written: set[str] = set()
+        self._claimed: dict[str, str] = {}  # claimed, not yet written: where `put` writes
+        self._put: set[str] = set()
+        self._lent: list[str] = []
         self._reuse: _SpareListing | None = None  # what the spare held when this writer took it
         self._lock: OutputLock | None = None
         try:
@@ -100,17 +101,17 @@ class StagedWriter(_Writer):
             return
         _remove_all(stale)
 
-    def _register(self, rel: str, checked: PurePosixPath | None = None) -> PurePosixPath:
+    def _register(self, rel: str, checked: str | None = None) -> str:
         return _once(rel, self._written, checked)
 
-    def _target(self, rel: str) -> Path:
+    def _target(self, rel: str) -> str:
         path = self._register(rel)
-        target = self.staging.joinpath(*path.parts)
+        target = f"{self.staging}/{path}"
         try:
             if self._reuse is not None:
                 self._reuse.clear_for(path, target)  # never write through a link into the published file
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as exc:
             raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
         self._claimed[path] = target
@@ -125,14 +126,15 @@ class StagedWriter(_Writer):
         path = self._first_put(rel)
         target = self._claimed.get(path) or self._target(rel)
         try:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
         except OSError as exc:
             raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
 
     def keep(self, rel: str) -> bool:
         """Carry the published `rel` over unchanged (a hard link: same inode and mtime, no bytes
         copied); False when it cannot be (then `rel` stays claimed for `put`)."""
-        path = _checked(rel)
+        path = _checked_name(rel)
         if self._reuse is not None and path not in self._claimed and self._reuse.holds_published(path, self.output):
             self._register(rel, path)  # the spare's file is the published one: nothing to do
             return True
@@ -165,7 +167,7 @@ class StagedWriter(_Writer):
         """(the staged site, the folder `rel` in it) for a tool that writes that folder itself
         (Pagefind): the writer owns it from then on, and swaps it in with the rest."""
         path = self._register(rel)
-        folder = self.staging.joinpath(*path.parts)
+        folder = self.staging / path
         if self._reuse is not None:
             _remove(folder)  # the tool writes it afresh; the spare's copy is of an older site
             self._reuse.forget(path)
@@ -173,7 +175,7 @@ class StagedWriter(_Writer):
         return self.staging, folder
 
     @property
-    def written(self) -> frozenset[PurePosixPath]:
+    def written(self) -> frozenset[str]:
         return frozenset(self._written)
 
     def commit(self, *, background_cleanup: bool = False) -> None:
@@ -221,7 +223,7 @@ class StagedWriter(_Writer):
         """
         if self._reuse is not None:  # the spare's hidden entries are copies of older ones
             for entry in sorted(self.staging.iterdir()):
-                if entry.name.startswith(".") and PurePosixPath(entry.name) not in self._written:
+                if entry.name.startswith(".") and entry.name not in self._written:
                     _remove(entry)
         for entry in sorted(self.output.iterdir()):
             target = self.staging / entry.name
@@ -284,9 +286,8 @@ class _SpareListing:
                 files[rel] = entry.inode()
         return cls(os.stat(root).st_dev, files, folders)
 
-    def holds_published(self, path: PurePosixPath, output: Path) -> bool:
-        """Whether the spare's `path` is the very file `output/` publishes (one inode)."""
-        rel = str(path)
+    def holds_published(self, rel: str, output: Path) -> bool:
+        """Whether the spare's `rel` is the very file `output/` publishes (one inode)."""
         inode = self.files.get(rel)
         if inode is None:
             return False
@@ -296,10 +297,10 @@ class _SpareListing:
             return False
         return published.st_ino == inode and published.st_dev == self.device
 
-    def clear_for(self, path: PurePosixPath, target: Path) -> None:
-        """Make room at `target` for a new file: the spare's file there is unlinked (it may be
+    def clear_for(self, rel: str, target_name: str) -> None:
+        """Make room at `target_name` for a new file: the spare's file there is unlinked (it may be
         a link to a published file), a folder there removed, a file where a folder is due too."""
-        rel = str(path)
+        path, target = PurePosixPath(rel), Path(target_name)
         if rel in self.files:
             try:
                 os.unlink(target)
@@ -308,7 +309,7 @@ class _SpareListing:
             del self.files[rel]
         elif rel in self.folders:
             shutil.rmtree(target, ignore_errors=True)
-            self.forget(path)
+            self.forget(rel)
         parent = str(path.parent)
         if parent == "." or parent in self.folders:
             return
@@ -321,26 +322,24 @@ class _SpareListing:
         for depth in range(1, len(path.parts)):
             self.folders.add("/".join(path.parts[:depth]))
 
-    def forget(self, path: PurePosixPath) -> None:
-        """`path` and everything under it are gone from the spare (removed by the writer)."""
-        rel = str(path)
+    def forget(self, rel: str) -> None:
+        """`rel` and everything under it are gone from the spare (removed by the writer)."""
         self.folders = {f for f in self.folders if f != rel and not f.startswith(rel + "/")}
         self.files = {f: i for f, i in self.files.items() if f != rel and not f.startswith(rel + "/")}
 
-    def drop_unwritten(self, root: Path, written: set[PurePosixPath], lent: list[PurePosixPath]) -> None:
+    def drop_unwritten(self, root: Path, written: set[str], lent: list[str]) -> None:
         """Delete what the new site does not have: files nobody wrote or kept, then the folders
         left without any (deepest first)."""
-        names = {str(p) for p in written}
         lent_prefixes = tuple(f"{p}/" for p in lent)
         for rel in self.files:
-            if rel not in names and not rel.startswith(lent_prefixes):
+            if rel not in written and not rel.startswith(lent_prefixes):
                 try:
                     os.unlink(root / rel)
                 except FileNotFoundError:
                     pass
-        needed = {str(p) for p in lent}
-        for p in written:
-            needed.update(str(parent) for parent in p.parents)
+        needed = set(lent)
+        for rel in written:
+            needed.update(str(parent) for parent in PurePosixPath(rel).parents)
         for rel in sorted(self.folders - needed, key=lambda f: -f.count("/")):
             if not rel.startswith(lent_prefixes):
                 try:
