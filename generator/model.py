@@ -130,7 +130,8 @@ def _pack(state: tuple) -> bytes:
 
 
 def _unpack(packed: bytes) -> Any:
-    return pickle.loads(zlib.decompress(packed))
+    # Not bytes: a body a one-shot build keeps on disk (generator.build.spill), read by bytes().
+    return pickle.loads(zlib.decompress(packed if type(packed) is bytes else bytes(packed)))
 
 
 # zlib level 1 / 3 / 6 on 300 synthetic bodies: 1,838 / 1,804 / 1,728 bytes, packed in 76 / 73 /
@@ -157,7 +158,8 @@ class Article:
     editor: str | None
     original_title: str | None
     cover_image: str | None
-    packed_body: bytes  # body_html, text and removed, packed (pack_body): read through the properties
+    packed_body: bytes  # body_html, text and removed, packed (pack_body): read through the properties;
+    # in a one-shot build, a SpilledBody (generator.build.spill) standing for those bytes
     summary: str
     region: RegionRef | None
     packed_region_evidence: bytes  # regions and region_evidence, packed (pack_region_evidence)

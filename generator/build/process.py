@@ -86,9 +86,10 @@ def process_file(path: Path, display: PurePosixPath, pipeline: Pipeline,
 
 def process_files(files: list[Path], displays: list[PurePosixPath], pipeline: Pipeline, cache: ArticleCache, *,
                   jobs: int | None = None, progress: Callable[[Iterable, int], Iterable] | None = None,
-                  ) -> tuple[list[Result], dict[str, float]]:
+                  keep: Callable[[Article], Article] | None = None) -> tuple[list[Result], dict[str, float]]:
     """Every file's (article, diagnostics) in file order (`displays`: how each is named): from
-    the cache, or processed over the cores; the cache learns the new results."""
+    the cache, or processed over the cores; the cache learns the new results. `keep(article)`
+    replaces every article, cached or new, as it arrives (a one-shot build's BodySpill.keep)."""
     results: list[Result | None] = [None] * len(files)
     todo: list[int] = []
     for i, path in enumerate(files):
@@ -96,10 +97,17 @@ def process_files(files: list[Path], displays: list[PurePosixPath], pipeline: Pi
         if entry is None:
             todo.append(i)
         else:
+            if keep is not None and entry.article is not None:
+                entry.article = keep(entry.article)
             results[i] = (entry.article, list(entry.diagnostics))
+
+    def arrived(result: tuple) -> tuple:
+        article, notes, spent = result
+        return (keep(article) if article is not None else None), notes, spent
+
     items = [(str(files[i]), str(displays[i])) for i in todo]
     processed = fork_map(process_item, items, pipeline, workers=worker_count(len(todo), PARALLEL_MIN_FILES, jobs),
-                         chunk=CHUNK, progress=progress)
+                         chunk=CHUNK, progress=progress, receive=arrived if keep is not None else None)
     times = {stage: 0.0 for stage in STAGES}
     for i, (article, notes, spent) in zip(todo, processed):
         results[i] = (article, notes)

@@ -15,6 +15,7 @@ from generator.build.heap import collector_paused, heap_frozen
 from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
 from generator.build.outputs import PlanMemo, write_outputs
 from generator.build.prefetch import prefetch_folders
+from generator.build.spill import BodySpill
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
                                      make_pipeline, process_files)
 from generator.build.state import BuildState, diagnostics_of
@@ -84,6 +85,10 @@ class Builder:
         self._state: BuildState | None = None
         self._render: tuple[str, Any] | None = None  # (template key, Jinja environment) of the last full build
         self.search = SearchRefresher() if incremental else None
+        # Bodies on disk while a one-shot build holds its articles (generator.build.spill): beside
+        # the article cache (the user's disk; the system's temporary folder may be memory), or
+        # in the temporary folder when there is no cache. The preview keeps its bodies in memory.
+        self._spill = None if incremental else BodySpill(str(cache_path(config).parent) if use_cache else None)
 
     def close(self) -> None:
         if self._cache is not None and self.use_cache:
@@ -147,7 +152,8 @@ class Builder:
         timings["cache"] = time.perf_counter() - mark
         mark = time.perf_counter()
         displays = display_paths(files, source)
-        results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress)
+        results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress,
+                                             keep=self._spill.keep if self._spill is not None else None)
         if self.keep_last_good:
             results = [self._last_good_of(display, result) for display, result in zip(displays, results)]
         timings["process"] = time.perf_counter() - mark
