@@ -15,9 +15,9 @@ from generator.build.heap import collector_paused, heap_frozen
 from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
 from generator.build.outputs import PlanMemo, write_outputs
 from generator.build.prefetch import prefetch_folders
-from generator.build.spill import BodySpill
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
                                      make_pipeline, process_files)
+from generator.build.spill import BodySpill
 from generator.build.state import BuildState, diagnostics_of
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, error, warning
