@@ -23,7 +23,7 @@ from generator.render.fingerprint import context_fingerprint, files_key, view_fi
 from generator.render.fragments import FragmentMemo
 from generator.render.images import link_remote_images
 from generator.render.links import Links
-from generator.render.reader import SiteReader, TermData, head_facts, note
+from generator.render.reader import SiteReader, TermData, head_facts, index_of, note
 from generator.render.safety import json_for_script, xml_safe
 from generator.render.tile_map import region_map_svg
 
@@ -310,7 +310,7 @@ def page_plans(reader: SiteReader, site: Site, config: SiteConfig) -> list[PageP
     links = Links(config)
     common = {"site": _site_view(config), "links": links, "feeds": _site_feeds(links), "nav": None,
               "site_data": reader}
-    near = {article.id: n for n, article in enumerate(site.articles)}
+    near = index_of(site).positions  # the site's own map, shared with the article neighbours
     pages = listing_plans(reader, site.index_pages, ("home", ""), "", {**common, "nav": "home"}, links,
                           heading=None, near=near)
     if site.other_pages:

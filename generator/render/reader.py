@@ -128,11 +128,16 @@ class SiteIndex:
             return None, None
         return (terms[n - 1].slug if n > 0 else None), (terms[n + 1].slug if n + 1 < len(terms) else None)
 
-    def neighbours(self, article_id: str) -> tuple[str | None, str | None]:
-        """The ids of the newer and the older article next to it in the site's order."""
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each article's position in the site's order (newest first), made on first use."""
         if self._positions is None:
             self._positions = {a.id: n for n, a in enumerate(self.site.articles)}
-        n = self._positions.get(article_id)
+        return self._positions
+
+    def neighbours(self, article_id: str) -> tuple[str | None, str | None]:
+        """The ids of the newer and the older article next to it in the site's order."""
+        n = self.positions.get(article_id)
         if n is None:
             return None, None
         order = self.site.articles
