@@ -337,9 +337,13 @@ class _SpareListing:
                     os.unlink(root / rel)
                 except FileNotFoundError:
                     pass
-        needed = set(lent)
-        for rel in written:
-            needed.update(str(parent) for parent in PurePosixPath(rel).parents)
+        needed: set[str] = set()
+        for rel in written:  # every folder above a written path (strings: 16,000 PurePosixPaths took 0.3 s)
+            cut = rel.rfind("/")
+            while cut > 0 and rel[:cut] not in needed:  # a folder in it has its own folders in it too
+                needed.add(rel[:cut])
+                cut = rel.rfind("/", 0, cut)
+        needed.update(lent)
         for rel in sorted(self.folders - needed, key=lambda f: -f.count("/")):
             if not rel.startswith(lent_prefixes):
                 try:
