@@ -274,3 +274,10 @@ def test_an_edit_outside_the_index_facts_reuses_the_previous_site_exactly(before
     again, _ = build_site([previous.by_id[a.id] if a is old_articles[n] else a for n, a in new_articles.items()],
                           3, tz=SHANGHAI, previous=previous)
     assert again == full
+
+
+def test_an_update_is_patched_into_the_index_up_to_64_articles_or_2_percent_of_the_site():
+    from generator.index import patches
+
+    assert patches(64, 100) and not patches(65, 100)
+    assert patches(200, 10_000) and not patches(201, 10_000)  # benchmarks/bench_index_patch.py: break-even ~4%

@@ -7,6 +7,7 @@ planned outputs to one output path, for `digest build` and for every preview upd
     state.py     what a session keeps between builds
     session.py   the Builder: owns the state and the manifest
     manifest.py, cache.py   what the last build made, and the processed articles
+    last_index.py   the last `digest build`'s index, which the next one patches
 """
 from generator.build.process import Pipeline, make_pipeline, process_file
 from generator.build.session import Builder, BuildResult, build

@@ -12,7 +12,9 @@ from typing import Any, Callable, Iterable
 
 from generator.build.cache import ArticleCache
 from generator.build.heap import collector_paused, heap_frozen
-from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
+from generator.build.last_index import index_key, keep_index, last_index_path, load_index, previous_site
+from generator.build.manifest import (Manifest, forget_manifest, load_manifest, manifest_path, output_identity,
+                                      save_manifest)
 from generator.build.outputs import PlanMemo, write_outputs
 from generator.build.prefetch import prefetch_folders
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
@@ -141,7 +143,7 @@ class Builder:
                    started: float) -> BuildResult:
         """A build with work to do: every article processed (or taken from the cache), indexed,
         and the site written whole."""
-        from generator.index import build_site
+        from generator.index import build_site, in_zone
 
         config, source, inputs = self.config, self.config.source_dir, inputs_now.key
         diagnostics: list[Diagnostic] = list(problems)
@@ -152,6 +154,8 @@ class Builder:
         timings["cache"] = time.perf_counter() - mark
         mark = time.perf_counter()
         displays = display_paths(files, source)
+        # The articles the last build indexed, as the cache holds them before this build replaces any.
+        stored = [entry.article for entry in cache.entries.values()] if self._patches_last_index(previous) else None
         results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress,
                                              keep=self._spill.keep if self._spill is not None else None)
         if self.keep_last_good:
@@ -172,7 +176,10 @@ class Builder:
                 else:
                     articles.append(article)
             mark = time.perf_counter()
-            site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz)
+            articles = [in_zone(a, config.tz) for a in articles]  # as indexed: the objects a kept index names
+            last = self._last_index(previous, content_key, articles, stored) if stored is not None else None
+            site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz,
+                                          previous=last)
             timings["index"] = time.perf_counter() - mark
             diagnostics += slug_notes
             if strict and any(d.level == "error" for d in diagnostics):
@@ -194,12 +201,25 @@ class Builder:
             if self.use_cache:
                 save_manifest(config, self._manifest)
                 self._manifest_on_disk = True
+                if self.persist_cache:
+                    keep_index(last_index_path(manifest_path(config)), index_key(inputs, content_key, config), site)
             if self.incremental:
                 self._warm_up()
                 self._state = BuildState(source, displays, dict(zip(displays, results)), problems, site, inputs_now,
                                          content_key, pipeline)
                 self._state.dependents.sync(self._manifest.pages)  # now, not on the first save
             return result
+
+    def _patches_last_index(self, previous: Manifest | None) -> bool:
+        """Whether this build may patch the last one's kept index (generator.build.last_index):
+        `digest build` over a site it built itself. The preview holds its index in memory."""
+        return previous is not None and self.persist_cache and self.use_cache
+
+    def _last_index(self, previous: Manifest, content_key: str, articles: list[Article],
+                    stored: list[Article | None]):
+        """The Site the last build indexed, for index.build_site to patch; None: index it all."""
+        kept = load_index(last_index_path(manifest_path(self.config)), index_key(previous.inputs, content_key, self.config))
+        return previous_site(kept, articles, stored) if kept is not None else None
 
     def _state_of_published_site(self, files: list[Path], problems: list[Diagnostic],
                                  inputs: InputsKey) -> BuildState | None:
