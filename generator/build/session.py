@@ -143,7 +143,7 @@ class Builder:
                    started: float) -> BuildResult:
         """A build with work to do: every article processed (or taken from the cache), indexed,
         and the site written whole."""
-        from generator.index import build_site, in_zone
+        from generator.index import build_site
 
         config, source, inputs = self.config, self.config.source_dir, inputs_now.key
         diagnostics: list[Diagnostic] = list(problems)
@@ -154,8 +154,11 @@ class Builder:
         timings["cache"] = time.perf_counter() - mark
         mark = time.perf_counter()
         displays = display_paths(files, source)
-        # The articles the last build indexed, as the cache holds them before this build replaces any.
-        stored = [entry.article for entry in cache.entries.values()] if self._patches_last_index(previous) else None
+        # The cache's entries as the last build left them: after processing, an unchanged file's
+        # entry holds this build's article (process_files replaces it in place), a changed one's
+        # the article the last build indexed (a new entry replaced it in the cache). Only the
+        # entries are held: holding their articles would keep every replaced body in memory.
+        entries = list(cache.entries.values()) if self._patches_last_index(previous) else None
         results, stage_times = process_files(files, displays, pipeline, cache, jobs=self.jobs, progress=progress,
                                              keep=self._spill.keep if self._spill is not None else None)
         if self.keep_last_good:
@@ -176,8 +179,8 @@ class Builder:
                 else:
                     articles.append(article)
             mark = time.perf_counter()
-            articles = [in_zone(a, config.tz) for a in articles]  # as indexed: the objects a kept index names
-            last = self._last_index(previous, content_key, articles, stored) if stored is not None else None
+            last = self._last_index(previous, content_key, articles, entries) if entries is not None else None
+            entries = None
             site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz,
                                           previous=last)
             timings["index"] = time.perf_counter() - mark
@@ -215,11 +218,10 @@ class Builder:
         `digest build` over a site it built itself. The preview holds its index in memory."""
         return previous is not None and self.persist_cache and self.use_cache
 
-    def _last_index(self, previous: Manifest, content_key: str, articles: list[Article],
-                    stored: list[Article | None]):
+    def _last_index(self, previous: Manifest, content_key: str, articles: list[Article], entries: list[Any]):
         """The Site the last build indexed, for index.build_site to patch; None: index it all."""
         kept = load_index(last_index_path(manifest_path(self.config)), index_key(previous.inputs, content_key, self.config))
-        return previous_site(kept, articles, stored) if kept is not None else None
+        return previous_site(kept, articles, [entry.article for entry in entries]) if kept is not None else None
 
     def _state_of_published_site(self, files: list[Path], problems: list[Diagnostic],
                                  inputs: InputsKey) -> BuildState | None:
