@@ -67,7 +67,8 @@ class Written:
 def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], writer: "StagedWriter | InPlaceWriter",
                   previous: Records | None, *, content_key: str, views: dict | None, affected: set[str] | None = None,
                   index_now: bool = True, timings: dict[str, float] | None = None,
-                  jobs: int | None = None, memo: PlanMemo | None = None, trust_deps: bool = False) -> Written:
+                  jobs: int | None = None, memo: PlanMemo | None = None, trust_deps: bool = False,
+                  moved: set | None = None, same_templates: bool = True) -> Written:
     """Every planned page, document and static file through `writer`, reusing what `previous`
     (the last build's records) shows unchanged.
 
@@ -80,6 +81,14 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     update when they fit (PlanMemo), and replaced by this write's. `trust_deps`: `previous`
     was made with the same templates, code and settings (Manifest.frame), so a published
     page whose dependencies' values are unchanged is kept without being gathered again.
+    `moved`: the keys whose values differ from those of the site `previous` was made of
+    (generator.render.reader.changed_keys, when the build patched that site's index): a
+    whole build then knows a page's dependencies are unchanged when none of its keys moved,
+    without digesting their values (0.9 s for 16,000 pages after one edit at 10,000 articles).
+    `same_templates`: `previous` was made with these templates and render code. When not, no
+    recorded fingerprint can match (they include the template key): a whole build renders
+    every page without gathering and fingerprinting each one here first (9 s of the first
+    build at 10,000 articles after a template edit or an upgrade).
     """
     # Imported here, not at the top: a no-change rebuild (which imports this module) needs no renderer.
     from generator.build.render_pages import render_pages
@@ -113,9 +122,9 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         if affected is not None and old is not None and plan.path not in affected:
             records[plan.path] = old  # it read nothing the edit changed: not even gathered
             continue
-        if old is None:
-            # A new page (every page of a cold build): rendered anyway, so it is gathered (and
-            # fingerprinted) by the render workers, in parallel.
+        if old is None or (affected is None and not same_templates):
+            # A new page (every page of a cold build), or one made with other templates:
+            # rendered anyway, so it is gathered (and fingerprinted) by the render workers, in parallel.
             todo.append((plan, None, None, ()))
             continue
         if affected is not None:
@@ -127,7 +136,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             todo.append((plan, spec, None, keys))
             continue
         # A whole build: keep the page if nothing it shows moved.
-        if old.deps != values.digest(old.keys):
+        if (not moved.isdisjoint(old.keys)) if moved is not None else old.deps != values.digest(old.keys):
             # What it read moved, and so, nearly always, do its bytes (100 articles added to
             # 10,000: all 4,138 such pages had a new fingerprint): gathering and fingerprinting
             # it here, one page at a time, only delayed the render workers, who do both anyway.

@@ -143,7 +143,8 @@ class Builder:
                    started: float) -> BuildResult:
         """A build with work to do: every article processed (or taken from the cache), indexed,
         and the site written whole."""
-        from generator.index import build_site
+        from generator.index import build_site, changed_ids
+        from generator.render.reader import changed_keys
 
         config, source, inputs = self.config, self.config.source_dir, inputs_now.key
         diagnostics: list[Diagnostic] = list(problems)
@@ -183,6 +184,9 @@ class Builder:
             entries = None
             site, slug_notes = build_site(articles, config.page_size, non_policy=config.non_policy, tz=config.tz,
                                           previous=last)
+            # What the published pages read that this site changed: known from the patch, as in an update.
+            moved = changed_keys(last, site, changed_ids(last, site.by_id)) if last is not None else None
+            last = None
             timings["index"] = time.perf_counter() - mark
             diagnostics += slug_notes
             if strict and any(d.level == "error" for d in diagnostics):
@@ -193,7 +197,7 @@ class Builder:
             self._manifest = None
             self._render = _renderer(config)
             frame = _frame(config, self._render[0])
-            written = self._write_new_site(site, previous, content_key, frame, timings)
+            written = self._write_new_site(site, previous, content_key, frame, timings, moved)
             cache_saved()
             result = BuildResult(len(articles), written.count, skipped, time.perf_counter() - started, tuple(diagnostics),
                                  True, timings, cache.hits, reused=written.reused)
@@ -338,9 +342,10 @@ class Builder:
                            cache.hits, reused=reused, in_place=True)
 
     def _write_new_site(self, site, previous: Manifest | None, content_key: str, frame: str,
-                        timings: dict[str, float]):
+                        timings: dict[str, float], moved: set | None = None):
         """The whole site into a staging folder, swapped in at once: published pages whose
-        fingerprint did not move are carried over (hard links), the rest rendered."""
+        fingerprint did not move are carried over (hard links), the rest rendered. `moved`:
+        the keys that changed since the site `previous` describes (see write_outputs)."""
         config = self.config
         background = not self.persist_cache  # the preview server: old folders are removed in the background
         # `digest build` keeps the retired site to stage the next one in (StagedWriter's spare);
@@ -352,10 +357,12 @@ class Builder:
             previous = None  # another build replaced the site while this one waited for the lock
         try:
             trusted = previous is not None and previous.frame == frame
+            same_templates = previous is not None and _templates_of(previous.frame) == _templates_of(frame)
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
                                     content_key=content_key, views=self._views if self.incremental else None,
                                     timings=timings, jobs=self.jobs,
-                                    trust_deps=trusted,
+                                    trust_deps=trusted, moved=moved if previous is not None else None,
+                                    same_templates=same_templates,
                                     memo=self._plans if self.incremental else None)
             mark = time.perf_counter()
             writer.commit(background_cleanup=background)
@@ -439,6 +446,11 @@ def _frame(config: SiteConfig, template_key: str) -> str:
     """What every page is made with besides what it reads of the site (generator.build.
     manifest.Manifest.frame): the templates and the render code, the settings."""
     return f"{template_key}\0{settings_signature(config)}"
+
+
+def _templates_of(frame: str) -> str:
+    """The template key a frame (`_frame`) was made with."""
+    return frame.split("\0", 1)[0]
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:
