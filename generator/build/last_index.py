@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from generator.build.manifest import manifest_path
 from generator.config import SiteConfig
 from generator.model import Article, Site
 from generator.write import save_pickles
@@ -49,7 +50,9 @@ def index_key(inputs: str, content_key: str, config: SiteConfig) -> str:
     return hashlib.sha256(f"{inputs}\0{content_key}\0{settings}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def last_index_path(manifest: Path) -> Path:
+def last_index_path(config: SiteConfig) -> Path:
+    """Beside the manifest of the same output folder (one kept index per output)."""
+    manifest = manifest_path(config)
     return manifest.with_name(manifest.name.replace("manifest-", "index-", 1))
 
 

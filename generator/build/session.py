@@ -13,8 +13,7 @@ from typing import Any, Callable, Iterable
 from generator.build.cache import ArticleCache
 from generator.build.heap import collector_paused, heap_frozen
 from generator.build.last_index import index_key, keep_index, last_index_path, load_index, previous_site
-from generator.build.manifest import (Manifest, forget_manifest, load_manifest, manifest_path, output_identity,
-                                      save_manifest)
+from generator.build.manifest import Manifest, forget_manifest, load_manifest, output_identity, save_manifest
 from generator.build.outputs import PlanMemo, write_outputs
 from generator.build.prefetch import prefetch_folders
 from generator.build.process import (process_item, article_cache_key, cache_path, display_paths,
@@ -209,7 +208,7 @@ class Builder:
                 save_manifest(config, self._manifest)
                 self._manifest_on_disk = True
                 if self.persist_cache:
-                    keep_index(last_index_path(manifest_path(config)), index_key(inputs, content_key, config), site)
+                    keep_index(last_index_path(config), index_key(inputs, content_key, config), site)
             if self.incremental:
                 self._warm_up()
                 self._state = BuildState(source, displays, dict(zip(displays, results)), problems, site, inputs_now,
@@ -224,7 +223,7 @@ class Builder:
 
     def _last_index(self, previous: Manifest, content_key: str, articles: list[Article], entries: list[Any]):
         """The Site the last build indexed, for index.build_site to patch; None: index it all."""
-        kept = load_index(last_index_path(manifest_path(self.config)), index_key(previous.inputs, content_key, self.config))
+        kept = load_index(last_index_path(self.config), index_key(previous.inputs, content_key, self.config))
         return previous_site(kept, articles, [entry.article for entry in entries]) if kept is not None else None
 
     def _state_of_published_site(self, files: list[Path], problems: list[Diagnostic],
@@ -361,7 +360,7 @@ class Builder:
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
                                     content_key=content_key, views=self._views if self.incremental else None,
                                     timings=timings, jobs=self.jobs,
-                                    trust_deps=trusted, moved=moved if previous is not None else None,
+                                    trust_deps=trusted, moved=moved,
                                     same_templates=same_templates,
                                     memo=self._plans if self.incremental else None)
             mark = time.perf_counter()

@@ -49,8 +49,7 @@ class InPlaceWriter(_Writer):
 
     def put(self, rel: str, data: bytes) -> None:
         """`data` as the new `rel`, in place at `commit()`."""
-        self._first_put(rel)
-        temporary = self._pending.get(_checked(rel)) or self._reserve(rel)
+        temporary = self._pending.get(PurePosixPath(self._first_put(rel))) or self._reserve(rel)
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
             with os.fdopen(fd, "wb") as handle:

@@ -5,7 +5,7 @@ import os
 import shutil
 import tempfile
 import threading
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.write.base import (OutputLock, WriteError, _Writer, _checked, _checked_name, _exchange, _lexists, _once,
                                   _remove, _umask, scan_tree)
@@ -297,10 +297,10 @@ class _SpareListing:
             return False
         return published.st_ino == inode and published.st_dev == self.device
 
-    def clear_for(self, rel: str, target_name: str) -> None:
-        """Make room at `target_name` for a new file: the spare's file there is unlinked (it may be
-        a link to a published file), a folder there removed, a file where a folder is due too."""
-        path, target = PurePosixPath(rel), Path(target_name)
+    def clear_for(self, rel: str, target: str) -> None:
+        """Make room at `target` (the staging folder's `rel`) for a new file: the spare's file there
+        is unlinked (it may be a link to a published file), a folder there removed, a file where
+        a folder is due too."""
         if rel in self.files:
             try:
                 os.unlink(target)
@@ -310,17 +310,16 @@ class _SpareListing:
         elif rel in self.folders:
             shutil.rmtree(target, ignore_errors=True)
             self.forget(rel)
-        parent = str(path.parent)
-        if parent == "." or parent in self.folders:
+        above = _folders_above(rel)
+        if not above or above[-1] in self.folders:
             return
-        for depth in range(1, len(path.parts)):
-            above = "/".join(path.parts[:depth])
-            if above in self.files:  # a file where a folder is due
-                os.unlink(target.parents[len(path.parts) - 1 - depth])
-                del self.files[above]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for depth in range(1, len(path.parts)):
-            self.folders.add("/".join(path.parts[:depth]))
+        root = target[:len(target) - len(rel)]  # the staging folder, with its trailing slash
+        for folder in above:
+            if folder in self.files:  # a file where a folder is due
+                os.unlink(root + folder)
+                del self.files[folder]
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        self.folders.update(above)
 
     def forget(self, rel: str) -> None:
         """`rel` and everything under it are gone from the spare (removed by the writer)."""
@@ -337,19 +336,21 @@ class _SpareListing:
                     os.unlink(root / rel)
                 except FileNotFoundError:
                     pass
-        needed: set[str] = set()
-        for rel in written:  # every folder above a written path (strings: 16,000 PurePosixPaths took 0.3 s)
-            cut = rel.rfind("/")
-            while cut > 0 and rel[:cut] not in needed:  # a folder in it has its own folders in it too
-                needed.add(rel[:cut])
-                cut = rel.rfind("/", 0, cut)
-        needed.update(lent)
+        needed = set(lent)
+        for rel in written:
+            needed.update(_folders_above(rel))
         for rel in sorted(self.folders - needed, key=lambda f: -f.count("/")):
             if not rel.startswith(lent_prefixes):
                 try:
                     os.rmdir(root / rel)
                 except OSError:
                     pass  # not empty: what is left in it is a written path's
+
+
+def _folders_above(rel: str) -> list[str]:
+    """The folders a site path is in, outermost first ("a/b/c.html" -> ["a", "a/b"]): strings,
+    as the writer keeps paths (16,000 PurePosixPath parents took 0.3 s of a commit)."""
+    return [rel[:n] for n, char in enumerate(rel) if char == "/"]
 
 
 def _link_copy(source: Path, target: Path) -> None:
