@@ -10,6 +10,7 @@ import pytest
 
 import generator.index as index
 from generator.build import build
+from generator.build.manifest import load_manifest
 from generator.build.last_index import LastIndex, keep_index, load_index, previous_site
 from generator.config import load_config
 from tests.conftest import FIXTURES
@@ -119,20 +120,32 @@ def test_a_patched_build_digests_only_the_pages_it_renders(site, monkeypatch):
     assert 0 < len(digests) <= result.pages  # the rendered pages' records, not every page's check
 
 
-def test_after_a_template_edit_every_page_is_rendered_without_being_fingerprinted_first(site, monkeypatch, tmp_path):
-    """Recorded fingerprints include the template key: after a template edit none can match, so
-    the pages go straight to the render workers (gathering and fingerprinting each one in the
-    main process first was 9 s of such a build at 10,000 articles)."""
-    import generator.render as render
-
-    config = load_config(site / "site.toml")
-    assert build(config).written
-    compared: list[int] = []
-    original = render.context_fingerprint
-    monkeypatch.setattr(render, "context_fingerprint", lambda *a: compared.append(1) or original(*a))
+def _edit_a_template(site: Path) -> None:
     (site / "templates").mkdir()
     (site / "templates" / "404.html").write_text(
         '{% extends "theme/404.html" %}{% block title %}找不到页面{% endblock %}', encoding="utf-8")
-    result = build(config)
-    assert result.written and result.reused == 0 and compared == []
+
+
+def _edit_a_setting(site: Path) -> None:
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('page_size = 2', 'page_size = 3'), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_edit_a_template, _edit_a_setting])
+def test_after_a_template_or_settings_change_every_page_is_rendered_again_straight_away(site, monkeypatch, tmp_path,
+                                                                                    change):
+    """Made another way, no published page is kept, and none is gathered in this process or
+    its dependencies digested first: every page goes straight to the render workers."""
+    import generator.render.reader as reader
+
+    config = load_config(site / "site.toml")
+    assert build(config).written
+    checked: list[int] = []
+    original = reader.KeyValues.digest
+    monkeypatch.setattr(reader.KeyValues, "digest", lambda self, keys: checked.append(1) or original(self, keys))
+    change(site)
+    result = build(load_config(site / "site.toml"))
+    assert result.written and result.reused == 0
+    rendered = [record for record in load_manifest(config).pages.values() if record.digest]
+    assert len(checked) == len(rendered)  # each rendered page's own record, nothing compared before
     assert tree(site / "output") == clean_build(site, tmp_path / "clean")

@@ -1,11 +1,9 @@
-"""The render stage's fast paths give what the plain versions gave: the same page
-fingerprints as one hash update per piece, the same template values as Jinja's own lookup,
-the same fragment keys as the isinstance tests, the same dependency digests."""
+"""The render stage's fast paths give what the plain versions gave: the same template values
+as Jinja's own lookup, the same fragment keys as the isinstance tests, the same dependency
+digests."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
-from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -15,68 +13,8 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator.render import ViewEnvironment
-from generator.render.fingerprint import context_fingerprint
 from generator.render.fragments import Unkeyable, _key_of
-from generator.render.links import Links
 from generator.render.reader import KeyValues
-
-
-def _streamed_fingerprint(template_key: str, template: str, context: dict[str, Any]) -> str:
-    """The fingerprint as it was computed before: one `update` per piece."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{template_key}\0{template}\0".encode())
-
-    def feed(value: Any) -> None:
-        if isinstance(value, dict):
-            fp = value.get("_fp")
-            if fp is not None:
-                digest.update(b"V" + fp.encode())
-                return
-            digest.update(b"{")
-            for key in sorted(value):
-                digest.update(str(key).encode() + b":")
-                feed(value[key])
-            digest.update(b"}")
-        elif isinstance(value, (list, tuple)):
-            digest.update(b"[")
-            for item in value:
-                feed(item)
-            digest.update(b"]")
-        elif isinstance(value, Links):
-            digest.update(f"L{value.base}|{value.absolute_base}".encode())
-        else:
-            digest.update(repr(value).encode("utf-8", "surrogatepass"))
-    feed(context)
-    return digest.hexdigest()
-
-
-_LEAVES = st.one_of(
-    st.text(max_size=8), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
-    st.text(max_size=5).map(Markup),  # a str subclass: written by its own repr
-    st.dates(), st.datetimes(timezones=st.just(timezone.utc)),
-    st.text(min_size=1, max_size=6).map(lambda fp: {"_fp": fp, "title": "ignored"}),
-    st.just(Links(SimpleNamespace(base_path="/d/", base_url="https://example.org/d/"))),
-)
-# Plain dicts never carry `_fp`: it is reserved for article views (the leaf above), whose
-# fingerprint is always a string.
-_KEYS = st.text(max_size=5).filter(lambda key: key != "_fp")
-_VALUES = st.recursive(
-    _LEAVES,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(tuple),
-                            st.dictionaries(_KEYS, inner, max_size=4)),
-    max_leaves=20,
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.dictionaries(_KEYS, _VALUES, max_size=5))
-def test_context_fingerprint_hashes_the_same_stream(context: dict[str, Any]) -> None:
-    assert context_fingerprint("key", "index.html", context) == _streamed_fingerprint("key", "index.html", context)
-
-
-def test_context_fingerprint_refuses_what_it_cannot_describe() -> None:
-    with pytest.raises(TypeError, match="cannot fingerprint a object"):
-        context_fingerprint("key", "index.html", {"x": object()})
 
 
 _TEMPLATE = ("{{ v.title }}|{{ v.missing is defined }}|{{ v.items is defined }}|{{ v.get('title') }}"

@@ -3,7 +3,7 @@ planned outputs to one output path, for `digest build` and for every preview upd
 
     process.py   files -> articles (load, clean, enrich; the article cache)
     workers.py   the one fork pool
-    outputs.py   plans -> fingerprints -> render -> writer (full builds and updates alike)
+    outputs.py   plans -> what changed -> render -> writer (full builds and updates alike)
     state.py     what a session keeps between builds
     session.py   the Builder: owns the state and the manifest
     manifest.py, cache.py   what the last build made, and the processed articles

@@ -1,8 +1,8 @@
 """What the last successful build of a site was made from, and what each page was.
 
 With it a build can (1) do nothing at all when no input changed (a no-change rebuild
-stats the inputs and stops), and (2) reuse a published page whose fingerprint is
-unchanged instead of rendering it. It is trusted only while `output/` is the very
+stats the inputs and stops), and (2) reuse a published page when nothing it read
+changed, instead of rendering it. It is trusted only while `output/` is the very
 folder that build swapped in (same inode): a site replaced or restored by other means
 is rebuilt in full.
 """

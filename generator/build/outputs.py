@@ -1,9 +1,10 @@
-"""The one output path: planned pages and documents -> fingerprints -> render -> writer.
+"""The one output path: planned pages and documents -> what changed -> render -> writer.
 
 A whole build and a preview update are the same function: the build passes a writer
 that stages a new site and considers every page; an update passes a writer that
 changes the published site in place and the set of pages its edit can have changed.
-Either way a page whose fingerprint matches the last build's is kept, not rendered.
+Either way a page that read nothing that changed, made with the same templates, code and
+settings, is kept, not rendered.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class Record(NamedTuple):
     """What the last build made of one output: how to tell whether it would be the same now."""
 
-    fingerprint: str  # of the page's gathered context (or a feed's items); "" for other documents
+    fingerprint: str  # of a feed's or sitemap's items (LazyDocument); "" for pages and other documents
     digest: str  # sha256 of the page's bytes ("" for documents)
     keys: tuple = ()  # what the page read of the site (generator.render.reader), sorted: a tuple is a
     # third of a frozenset's size, and 13,000 pages' records stay in the preview server's memory
@@ -68,31 +69,33 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
                   previous: Records | None, *, content_key: str, views: dict | None, affected: set[str] | None = None,
                   index_now: bool = True, timings: dict[str, float] | None = None,
                   jobs: int | None = None, memo: PlanMemo | None = None, trust_deps: bool = False,
-                  moved: set | None = None, same_templates: bool = True) -> Written:
+                  moved: set | None = None) -> Written:
     """Every planned page, document and static file through `writer`, reusing what `previous`
     (the last build's records) shows unchanged.
 
     `affected`: the outputs that read a dependency key an edit changed (generator.build.
     dependents over generator.render.reader.changed_keys); any other published output is
     not even gathered. None (a whole build): every published page is compared (see
-    `trust_deps`), every new one rendered. `index_now`: run Pagefind over the staged site
+    `trust_deps`), every other one rendered. `index_now`: run Pagefind over the staged site
     now; otherwise the index the pages need is returned in `search_due` (the
     preview indexes in the background). `memo`: the plans of the last write, reused by an
     update when they fit (PlanMemo), and replaced by this write's. `trust_deps`: `previous`
     was made with the same templates, code and settings (Manifest.frame), so a published
-    page whose dependencies' values are unchanged is kept without being gathered again.
+    page whose dependencies' values are unchanged is kept without being gathered again; when
+    not (a template edit, an upgrade, a setting), every page is rendered again. Pages carry
+    no fingerprint of their gathered context: computing one for every rendered page, so that
+    a build after a settings change could keep the pages the setting did not reach, was the
+    costliest single function of a cold build (1.5 s of CPU at 10,000 articles), and it saved
+    nothing even then (gathering and fingerprinting a page in this process took as long as
+    rendering it in the workers).
     `moved`: the keys whose values differ from those of the site `previous` was made of
     (generator.render.reader.changed_keys, when the build patched that site's index): a
     whole build then knows a page's dependencies are unchanged when none of its keys moved,
     without digesting their values (0.9 s for 16,000 pages after one edit at 10,000 articles).
-    `same_templates`: `previous` was made with these templates and render code. When not, no
-    recorded fingerprint can match (they include the template key): a whole build renders
-    every page without gathering and fingerprinting each one here first (9 s of the first
-    build at 10,000 articles after a template edit or an upgrade).
     """
     # Imported here, not at the top: a no-change rebuild (which imports this module) needs no renderer.
     from generator.build.render_pages import render_pages
-    from generator.render import LazyDocument, context_fingerprint, documents, page_plans, site_reader, static_files
+    from generator.render import LazyDocument, documents, page_plans, site_reader, static_files
     from generator.render.reader import KeyValues, recording
 
     timings = timings if timings is not None else {}
@@ -116,45 +119,32 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     values = KeyValues(site, reader.views)
     timings["plan"] = clock() - mark
     mark = clock()
-    todo, reused = [], 0  # (plan, its spec when gathered here, fingerprint, keys read gathering it)
+    todo, reused = [], 0  # (plan, its spec when gathered here, keys read gathering it)
     for plan in looked_at:
         old = previous.get(plan.path)
-        if affected is not None and old is not None and plan.path not in affected:
-            records[plan.path] = old  # it read nothing the edit changed: not even gathered
+        if affected is not None:  # an update
+            if old is not None and plan.path not in affected:
+                records[plan.path] = old  # it read nothing the edit changed: not even gathered
+            elif old is None:
+                todo.append((plan, None, ()))  # a new page: gathered by the render workers
+            else:
+                # A page that read a key the edit changed. Gathered here, where the long-lived
+                # view cache keeps what it makes (paired runs adding one article to 10,000:
+                # gathering in the workers was no faster, within the noise).
+                with recording() as keys:
+                    spec = plan.spec()
+                todo.append((plan, spec, keys))
             continue
-        if old is None or (affected is None and not same_templates):
-            # A new page (every page of a cold build), or one made with other templates:
-            # rendered anyway, so it is gathered (and fingerprinted) by the render workers, in parallel.
-            todo.append((plan, None, None, ()))
-            continue
-        if affected is not None:
-            # An update: a page that read a key the edit changed. Gathered here, where the
-            # long-lived view cache keeps what it makes (paired runs adding one article to
-            # 10,000: gathering in the workers was no faster, within the noise).
-            with recording() as keys:
-                spec = plan.spec()
-            todo.append((plan, spec, None, keys))
-            continue
-        # A whole build: keep the page if nothing it shows moved.
-        if (not moved.isdisjoint(old.keys)) if moved is not None else old.deps != values.digest(old.keys):
-            # What it read moved, and so, nearly always, do its bytes (100 articles added to
-            # 10,000: all 4,138 such pages had a new fingerprint): gathering and fingerprinting
-            # it here, one page at a time, only delayed the render workers, who do both anyway.
-            todo.append((plan, None, None, ()))
-            continue
-        if trust_deps and writer.keep(plan.path):
-            records[plan.path] = old  # what it read is as it was, and it is made the same way
+        # A whole build: a published page is kept when it is made the same way and nothing it
+        # read moved; any other page is gathered and rendered by the workers, in parallel.
+        if old is not None and trust_deps and (
+                moved.isdisjoint(old.keys) if moved is not None else old.deps == values.digest(old.keys)) \
+                and writer.keep(plan.path):
+            records[plan.path] = old
             reused += 1
             continue
-        with recording() as keys:
-            spec = plan.spec()
-        fingerprint = context_fingerprint(key, spec.template, spec.context)
-        if old.fingerprint == fingerprint and writer.keep(spec.path):
-            records[spec.path] = old
-            reused += 1
-            continue
-        todo.append((plan, spec, fingerprint, keys))
-    timings["fingerprint"] = clock() - mark
+        todo.append((plan, None, ()))
+    timings["compare"] = clock() - mark
     written_documents = 0
 
     def make_documents() -> None:
@@ -191,11 +181,10 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         timings["feeds"] = clock() - started  # within the render stage's time when workers render
 
     mark = clock()
-    rendered = render_pages([(plan, spec, fingerprint) for plan, spec, fingerprint, _ in todo], writer, env, jobs,
-                            template_key=key, meanwhile=make_documents)
-    for (plan, _, _, gathered), (fingerprint, digest, read) in zip(todo, rendered):
+    rendered = render_pages([(plan, spec) for plan, spec, _ in todo], writer, env, jobs, meanwhile=make_documents)
+    for (plan, _, gathered), (digest, read) in zip(todo, rendered):
         keys = tuple(sorted(set(gathered).union(read)))
-        records[plan.path] = Record(fingerprint, digest, keys, values.digest(keys))
+        records[plan.path] = Record("", digest, keys, values.digest(keys))
         remade.append(plan.path)
     timings["render"] = clock() - mark
     count = len(todo) + written_documents

@@ -7,36 +7,34 @@ import hashlib
 from typing import Any, Callable, Sequence
 
 from generator.build.workers import fork_map, worker_count
-from generator.render import context_fingerprint
 from generator.render.reader import recording
 
 RENDER_CHUNK = 64
 PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than it saves
 
 
-def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs: int | None = None, *,
-                 template_key: str, meanwhile: Callable[[], None] | None = None) -> list[tuple[str, str, tuple]]:
-    """Render `pages`, each (plan, spec or None, fingerprint or None), and put each through
-    `writer`; returns, in order, each page's context fingerprint, its sha256 and the
-    dependency keys it read (generator.render.reader). A page not gathered yet (spec None)
-    is gathered here, and a fingerprint not made yet made here: the workers' share of the work.
+def render_pages(pages: Sequence[tuple[Any, Any]], writer, env, jobs: int | None = None, *,
+                 meanwhile: Callable[[], None] | None = None) -> list[tuple[str, tuple]]:
+    """Render `pages`, each (plan, spec or None), and put each through `writer`; returns, in
+    order, each page's sha256 and the dependency keys it read (generator.render.reader). A page
+    not gathered yet (spec None) is gathered here: the workers' share of the work.
     `meanwhile()`: this process's own work while the workers render (see fork_map)."""
-    for plan, _, _ in pages:
+    for plan, _ in pages:
         writer.claim(plan.path)
     workers = worker_count(len(pages), PARALLEL_MIN_PAGES, jobs)
     shared: dict = {}
 
-    def one_copy(result: tuple[str, str, tuple]) -> tuple[str, str, tuple]:
+    def one_copy(result: tuple[str, tuple]) -> tuple[str, tuple]:
         # The workers send each page's keys as fresh copies; an article's keys are read by
         # its page and by every listing, day and week naming it: one object per key.
-        fingerprint, digest, keys = result
-        return fingerprint, digest, tuple([shared.setdefault(key, key) for key in keys])
+        digest, keys = result
+        return digest, tuple([shared.setdefault(key, key) for key in keys])
 
     # Pages in the order of the articles they show (plan.near): each worker takes one run of
     # neighbouring pages (generator.build.workers), so it reads, and makes views of, about its
     # share of the articles instead of all of them.
     order = sorted(range(len(pages)), key=lambda n: pages[n][0].near)
-    rendered = fork_map(_render_one, order, (pages, writer, env, template_key),
+    rendered = fork_map(_render_one, order, (pages, writer, env),
                         workers=workers, chunk=RENDER_CHUNK, receive=one_copy, meanwhile=meanwhile)
     in_order: list = [None] * len(pages)
     for n, result in zip(order, rendered):
@@ -44,12 +42,11 @@ def render_pages(pages: Sequence[tuple[Any, Any, str | None]], writer, env, jobs
     return in_order
 
 
-def _render_one(index: int, job: tuple[Sequence[Any], Any, Any, str]) -> tuple[str, str, tuple]:
-    pages, writer, env, template_key = job
-    plan, spec, fingerprint = pages[index]
+def _render_one(index: int, job: tuple[Sequence[Any], Any, Any]) -> tuple[str, tuple]:
+    pages, writer, env = job
+    plan, spec = pages[index]
     with recording() as keys:
         spec = spec or plan.spec()
         data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
     writer.put(spec.path, data)
-    fingerprint = fingerprint or context_fingerprint(template_key, spec.template, spec.context)
-    return fingerprint, hashlib.sha256(data).hexdigest(), tuple(keys)
+    return hashlib.sha256(data).hexdigest(), tuple(keys)

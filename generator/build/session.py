@@ -342,8 +342,8 @@ class Builder:
 
     def _write_new_site(self, site, previous: Manifest | None, content_key: str, frame: str,
                         timings: dict[str, float], moved: set | None = None):
-        """The whole site into a staging folder, swapped in at once: published pages whose
-        fingerprint did not move are carried over (hard links), the rest rendered. `moved`:
+        """The whole site into a staging folder, swapped in at once: published pages that read
+        nothing that moved are carried over (hard links), the rest rendered. `moved`:
         the keys that changed since the site `previous` describes (see write_outputs)."""
         config = self.config
         background = not self.persist_cache  # the preview server: old folders are removed in the background
@@ -356,12 +356,10 @@ class Builder:
             previous = None  # another build replaced the site while this one waited for the lock
         try:
             trusted = previous is not None and previous.frame == frame
-            same_templates = previous is not None and _templates_of(previous.frame) == _templates_of(frame)
             written = write_outputs(site, config, self._render, writer, previous.pages if previous else None,
                                     content_key=content_key, views=self._views if self.incremental else None,
                                     timings=timings, jobs=self.jobs,
                                     trust_deps=trusted, moved=moved,
-                                    same_templates=same_templates,
                                     memo=self._plans if self.incremental else None)
             mark = time.perf_counter()
             writer.commit(background_cleanup=background)
@@ -445,11 +443,6 @@ def _frame(config: SiteConfig, template_key: str) -> str:
     """What every page is made with besides what it reads of the site (generator.build.
     manifest.Manifest.frame): the templates and the render code, the settings."""
     return f"{template_key}\0{settings_signature(config)}"
-
-
-def _templates_of(frame: str) -> str:
-    """The template key a frame (`_frame`) was made with."""
-    return frame.split("\0", 1)[0]
 
 
 def _unchanged(previous: Manifest, strict: bool, seconds: float) -> BuildResult:

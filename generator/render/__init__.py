@@ -19,7 +19,7 @@ from generator.model import TERM_FOLDERS, Article, Page, Site, Term
 from generator.render.briefings import day_title, day_view, week_title, week_view
 from generator.render.chart import region_chart_svg
 from generator.inputs import SiteInputs, code_version
-from generator.render.fingerprint import context_fingerprint, files_key, view_fingerprint
+from generator.render.fingerprint import files_key, view_fingerprint
 from generator.render.fragments import FragmentMemo
 from generator.render.images import link_remote_images
 from generator.render.links import Links
@@ -27,7 +27,7 @@ from generator.render.reader import SiteReader, TermData, head_facts, index_of, 
 from generator.render.safety import json_for_script, xml_safe
 from generator.render.tile_map import region_map_svg
 
-__all__ = ["ArticleViews", "Document", "DocumentPlan", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "site_reader", "context_fingerprint", "documents", "make_environment",
+__all__ = ["ArticleViews", "Document", "DocumentPlan", "LazyDocument", "Links", "OutputSpec", "PagePlan", "page_plans", "site_reader", "documents", "make_environment",
            "static_files", "template_key", "xml_safe"]
 
 
