@@ -55,9 +55,9 @@ class _Recorder:
 def test_pages_are_rendered_in_article_order_and_recorded_in_planned_order():
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ path }}"}))
     nears = [5, 0, 3, 0, 9, 1]
-    pages = [(PagePlan(f"p{n}.html", "t.html", lambda n=n: {"path": f"p{n}"}, (), near), None)
+    pages = [(PagePlan(f"p{n}.html", "t.html", lambda n=n: {"path": f"p{n}"}, (), near), None, "")
              for n, near in enumerate(nears)]
     writer = _Recorder()
     records = render_pages(pages, writer, env, 1)
     assert writer.put_order == ["p1.html", "p3.html", "p5.html", "p2.html", "p0.html", "p4.html"]
-    assert [digest for digest, _ in records] == [hashlib.sha256(f"p{n}".encode()).hexdigest() for n in range(6)]
+    assert [digest for digest, _, _ in records] == [hashlib.sha256(f"p{n}".encode()).hexdigest() for n in range(6)]

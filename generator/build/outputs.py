@@ -181,13 +181,21 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
         timings["feeds"] = clock() - started  # within the render stage's time when workers render
 
     mark = clock()
-    rendered = render_pages([(plan, spec) for plan, spec, _ in todo], writer, env, jobs, meanwhile=make_documents)
-    for (plan, _, gathered), (digest, read) in zip(todo, rendered):
+    # A whole build hands the workers each published page's digest: a page rendered to the very
+    # bytes it had keeps its file (same inode and mtime), for deploy tools that sync by mtime.
+    # (An update's pages are few, and its preview folder is not deployed.)
+    published = (lambda path: "") if affected is not None else (lambda path: getattr(previous.get(path), "digest", ""))
+    rendered = render_pages([(plan, spec, published(plan.path)) for plan, spec, _ in todo], writer, env, jobs,
+                            meanwhile=make_documents)
+    kept_after_render = 0
+    for (plan, _, gathered), (digest, read, kept) in zip(todo, rendered):
         keys = tuple(sorted(set(gathered).union(read)))
         records[plan.path] = Record("", digest, keys, values.digest(keys))
         remade.append(plan.path)
+        kept_after_render += kept
     timings["render"] = clock() - mark
-    count = len(todo) + written_documents
+    reused += kept_after_render
+    count = len(todo) - kept_after_render + written_documents
     for path in [] if same_pages else sorted(set(previous) - set(records)):
         writer.remove(path)
         remade.append(path)

@@ -13,22 +13,24 @@ RENDER_CHUNK = 64
 PARALLEL_MIN_PAGES = 128  # pages per worker below which forking costs more than it saves
 
 
-def render_pages(pages: Sequence[tuple[Any, Any]], writer, env, jobs: int | None = None, *,
-                 meanwhile: Callable[[], None] | None = None) -> list[tuple[str, tuple]]:
-    """Render `pages`, each (plan, spec or None), and put each through `writer`; returns, in
-    order, each page's sha256 and the dependency keys it read (generator.render.reader). A page
-    not gathered yet (spec None) is gathered here: the workers' share of the work.
-    `meanwhile()`: this process's own work while the workers render (see fork_map)."""
-    for plan, _ in pages:
+def render_pages(pages: Sequence[tuple[Any, Any, str]], writer, env, jobs: int | None = None, *,
+                 meanwhile: Callable[[], None] | None = None) -> list[tuple[str, tuple, bool]]:
+    """Render `pages`, each (plan, spec or None, the sha256 of the published page or ""), and
+    put each through `writer`, or keep the published file when the page came out as the very
+    bytes it holds; returns, in order, each page's sha256, the dependency keys it read
+    (generator.render.reader) and whether the published file was kept. A page not gathered yet
+    (spec None) is gathered here: the workers' share of the work. `meanwhile()`: this
+    process's own work while the workers render (see fork_map)."""
+    for plan, _, _ in pages:
         writer.claim(plan.path)
     workers = worker_count(len(pages), PARALLEL_MIN_PAGES, jobs)
     shared: dict = {}
 
-    def one_copy(result: tuple[str, tuple]) -> tuple[str, tuple]:
+    def one_copy(result: tuple[str, tuple, bool]) -> tuple[str, tuple, bool]:
         # The workers send each page's keys as fresh copies; an article's keys are read by
         # its page and by every listing, day and week naming it: one object per key.
-        digest, keys = result
-        return digest, tuple([shared.setdefault(key, key) for key in keys])
+        digest, keys, kept = result
+        return digest, tuple([shared.setdefault(key, key) for key in keys]), kept
 
     # Pages in the order of the articles they show (plan.near): each worker takes one run of
     # neighbouring pages (generator.build.workers), so it reads, and makes views of, about its
@@ -42,11 +44,14 @@ def render_pages(pages: Sequence[tuple[Any, Any]], writer, env, jobs: int | None
     return in_order
 
 
-def _render_one(index: int, job: tuple[Sequence[Any], Any, Any]) -> tuple[str, tuple]:
+def _render_one(index: int, job: tuple[Sequence[Any], Any, Any]) -> tuple[str, tuple, bool]:
     pages, writer, env = job
-    plan, spec = pages[index]
+    plan, spec, published = pages[index]
     with recording() as keys:
         spec = spec or plan.spec()
         data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
-    writer.put(spec.path, data)
-    return hashlib.sha256(data).hexdigest(), tuple(keys)
+    digest = hashlib.sha256(data).hexdigest()
+    kept = digest == published and writer.keep(spec.path)
+    if not kept:
+        writer.put(spec.path, data)
+    return digest, tuple(keys), kept
