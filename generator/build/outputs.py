@@ -184,9 +184,9 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
     # A whole build hands the workers each published page's digest: a page rendered to the very
     # bytes it had keeps its file (same inode and mtime), for deploy tools that sync by mtime.
     # (An update's pages are few, and its preview folder is not deployed.)
-    published = (lambda path: "") if affected is not None else (lambda path: getattr(previous.get(path), "digest", ""))
-    rendered = render_pages([(plan, spec, published(plan.path)) for plan, spec, _ in todo], writer, env, jobs,
-                            meanwhile=make_documents)
+    published = {} if affected is not None else previous
+    rendered = render_pages([(plan, spec, getattr(published.get(plan.path), "digest", "")) for plan, spec, _ in todo],
+                            writer, env, jobs, meanwhile=make_documents)
     kept_after_render = 0
     for (plan, _, gathered), (digest, read, kept) in zip(todo, rendered):
         keys = tuple(sorted(set(gathered).union(read)))

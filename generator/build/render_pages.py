@@ -51,7 +51,5 @@ def _render_one(index: int, job: tuple[Sequence[Any], Any, Any]) -> tuple[str, t
         spec = spec or plan.spec()
         data = env.get_template(spec.template).render(**spec.context).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    kept = digest == published and writer.keep(spec.path)
-    if not kept:
-        writer.put(spec.path, data)
-    return digest, tuple(keys), kept
+    written = writer.put_unless_same(spec.path, data, same=digest == published)
+    return digest, tuple(keys), not written

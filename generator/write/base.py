@@ -71,10 +71,11 @@ class _Writer:
     def put_text(self, rel: str, text: str) -> None:
         self.put(rel, text.encode("utf-8"))
 
-    def put_unless_same(self, rel: str, data: bytes) -> bool:
+    def put_unless_same(self, rel: str, data: bytes, same: bool | None = None) -> bool:
         """`put`, unless the published file holds exactly `data` and is kept (deploy tools that
-        sync by mtime then skip it); whether anything was written."""
-        if holds(self.output / rel, data) and self.keep(rel):
+        sync by mtime then skip it); whether anything was written. `same`: whether it does,
+        when the caller knows (a page's recorded digest), so the file is not read to find out."""
+        if (holds(self.output / rel, data) if same is None else same) and self.keep(rel):
             return False
         self.put(rel, data)
         return True
