@@ -8,8 +8,11 @@ once over ../shared/corpus/pool/ with benchmarks/labels/pool.jsonl, then splits 
 findings by `pool_sample.part()` (the split fixed before any label was written) and by
 source (cctv_* = CCTV 新闻联播, qq_* = Tencent News), and prints region and policy accuracy
 and subject precision, recall and F1 (micro, as the scorecard computes them: shared subjects
-over given and over labelled ones) and main-subject accuracy for each. The test part is for
-reporting only: nothing may be tuned on what this prints for it.
+over given and over labelled ones) and main-subject accuracy for each. The test part is
+printed by labelling round too: test1 (the first sample, one annotator an article), test3 (the
+third round, two independent annotators and a third reader for their disagreements; see
+labels/README.md). The test part is for reporting only: nothing may be tuned on what this
+prints for it.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "benchmarks" / "labels" / "pool.jsonl"
 sys.path.insert(0, str(LABELS.parent))
 
-from pool_sample import part  # noqa: E402
+from pool_sample import part, sample  # noqa: E402
 
 SOURCES = {"cctv_": "CCTV", "qq_": "Tencent"}
 
@@ -66,8 +69,16 @@ def main() -> None:
     args = parser.parse_args()
     rows = findings(Path(args.shared))
     print(f"{'part':<6}{'source':<9}{'n':>5}{'region':>8}{'policy':>8}{'subj F1':>9}{'P':>7}{'R':>7}{'main':>7}")
-    for which in ("tune", "test"):
-        in_part = [r for r in rows if part(r["file"]) == which]
+    first_sample = set(sample())
+    parts = {
+        "tune": [r for r in rows if part(r["file"]) == "tune"],
+        # The test part as labelled in two rounds: the first sample (one annotator each) and the
+        # third round (two annotators each, disagreements settled by a third reader).
+        "test1": [r for r in rows if part(r["file"]) == "test" and r["file"] in first_sample],
+        "test3": [r for r in rows if part(r["file"]) == "test" and r["file"] not in first_sample],
+        "test": [r for r in rows if part(r["file"]) == "test"],
+    }
+    for which, in_part in parts.items():
         for label, group in [(name, [r for r in in_part if r["file"].startswith(prefix)])
                              for prefix, name in SOURCES.items()] + [("both", in_part)]:
             if group:

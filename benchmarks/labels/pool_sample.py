@@ -44,6 +44,17 @@ def second_round(pool: Path = POOL) -> list[str]:
                   if p.name != "SOURCES.md" and p.name not in first and part(p.name) == "tune")
 
 
+def third_round(pool: Path = POOL) -> list[str]:
+    """The third labelling round (2026-12-05): every other pool article in the TEST part, none
+    in USED.sha256, labelled by two annotators independently and their disagreements settled by
+    a third reader, all before the tagger had been run on any of them."""
+    used = {line.split()[0] for line in USED.read_text(encoding="utf-8").splitlines() if line.strip()}
+    first = set(sample(pool))
+    return sorted(p.name for p in pool.glob("*.md")
+                  if p.name != "SOURCES.md" and p.name not in first and part(p.name) == "test"
+                  and hashlib.sha256(p.read_bytes()).hexdigest() not in used)
+
+
 def part(name: str) -> str:
     """'test' or 'tune', from the name alone."""
     return "test" if int(hashlib.sha256(f"split:{name}".encode()).hexdigest(), 16) % 5 < 2 else "tune"
