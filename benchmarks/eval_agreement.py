@@ -51,9 +51,14 @@ def agreement(pairs: list[tuple[dict, dict]]) -> dict[str, float]:
         "region": sum(a.get("region") == b.get("region") for a, b in pairs) / n,
         "policy": sum(bool(a.get("policy")) == bool(b.get("policy")) for a, b in pairs) / n,
         "subject F1": 2 * shared / counted if counted else 0.0,
-        "main": sum(bool(a.get("subjects")) and (a.get("subjects") or [None])[0] == (b.get("subjects") or [None])[0]
-                    for a, b in pairs) / n,
+        "main": sum(_main(a) is not None and _main(a) == _main(b) for a, b in pairs) / n,
     }
+
+
+def _main(row: dict) -> str | None:
+    """The main (first) subject of a label row, if it has any."""
+    subjects = row.get("subjects") or ()
+    return subjects[0] if subjects else None
 
 
 def tagger_labels(files: list[str], pool: Path = POOL) -> dict[str, dict]:
@@ -67,6 +72,7 @@ def tagger_labels(files: list[str], pool: Path = POOL) -> dict[str, dict]:
 
 
 def print_table(title: str, first: dict[str, dict], second: dict[str, dict], files: list[str]) -> None:
+    """The agreement figures of two labellings over `files`, per source and together."""
     print(title)
     print(f"{'source':<9}{'n':>5}{'region':>8}{'policy':>8}{'subj F1':>9}{'main':>7}")
     groups = [(name, [f for f in files if f.startswith(prefix)]) for prefix, name in SOURCES.items()]
@@ -92,6 +98,7 @@ def main() -> None:
         for labels in (args.first, args.second):
             print()
             print_table(f"tagger vs {labels.name}", read_labels(labels), tagger, both)
+
 
 if __name__ == "__main__":
     main()
