@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-POOL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pool"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-SOURCES = {"cctv_": "CCTV", "qq_": "Tencent"}
+from benchmarks.eval_pool import SOURCES, digest_env  # noqa: E402
+
+POOL = ROOT.parent / "shared" / "corpus" / "pool"
 
 
 def read_labels(path: Path) -> dict[str, dict]:
@@ -63,9 +65,8 @@ def _main(row: dict) -> str | None:
 
 def tagger_labels(files: list[str], pool: Path = POOL) -> dict[str, dict]:
     """file name -> the tagger's region, policy and subjects (`digest inspect --json`)."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     out = subprocess.run(["digest", "inspect", "--json", *(str(pool / f) for f in files)],
-                         check=True, capture_output=True, text=True, env=env).stdout
+                         check=True, capture_output=True, text=True, env=digest_env()).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     return {Path(r["path"]).name: {"region": r["region"], "policy": r["policy"], "subjects": r["subjects"]}
             for r in rows}

@@ -33,9 +33,14 @@ from pool_sample import part, sample  # noqa: E402
 SOURCES = {"cctv_": "CCTV", "qq_": "Tencent"}
 
 
+def digest_env() -> dict[str, str]:
+    """The environment with this Python's `digest` first on PATH (the scorecard calls `digest`)."""
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
 def findings(shared: Path) -> list[dict]:
     """The scorecard's per-file findings for every labelled pool article."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = digest_env()
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "findings.json"
         subprocess.run([sys.executable, str(shared / "tools" / "scorecard.py"), str(shared / "corpus" / "pool"),
@@ -70,13 +75,14 @@ def main() -> None:
     rows = findings(Path(args.shared))
     print(f"{'part':<6}{'source':<9}{'n':>5}{'region':>8}{'policy':>8}{'subj F1':>9}{'P':>7}{'R':>7}{'main':>7}")
     first_sample = set(sample())
+    test = [r for r in rows if part(r["file"]) == "test"]
     parts = {
         "tune": [r for r in rows if part(r["file"]) == "tune"],
         # The test part as labelled in two rounds: the first sample (one annotator each) and the
         # third round (two annotators each, disagreements settled by a third reader).
-        "test1": [r for r in rows if part(r["file"]) == "test" and r["file"] in first_sample],
-        "test3": [r for r in rows if part(r["file"]) == "test" and r["file"] not in first_sample],
-        "test": [r for r in rows if part(r["file"]) == "test"],
+        "test1": [r for r in test if r["file"] in first_sample],
+        "test3": [r for r in test if r["file"] not in first_sample],
+        "test": test,
     }
     for which, in_part in parts.items():
         for label, group in [(name, [r for r in in_part if r["file"].startswith(prefix)])

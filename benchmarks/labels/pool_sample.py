@@ -23,10 +23,15 @@ SEED = 20261202
 PER_SOURCE = 220
 
 
-def sample(pool: Path = POOL) -> list[str]:
+def unused(pool: Path = POOL) -> list[str]:
+    """The pool's articles that are in no evaluation set yet (none of USED.sha256), by name."""
     used = {line.split()[0] for line in USED.read_text(encoding="utf-8").splitlines() if line.strip()}
-    names = sorted(p.name for p in pool.glob("*.md") if p.name != "SOURCES.md"
-                   and hashlib.sha256(p.read_bytes()).hexdigest() not in used)
+    return sorted(p.name for p in pool.glob("*.md") if p.name != "SOURCES.md"
+                  and hashlib.sha256(p.read_bytes()).hexdigest() not in used)
+
+
+def sample(pool: Path = POOL) -> list[str]:
+    names = unused(pool)
     rng = random.Random(SEED)
     chosen: list[str] = []
     for prefix in ("cctv_", "qq_"):
@@ -48,11 +53,8 @@ def third_round(pool: Path = POOL) -> list[str]:
     """The third labelling round (2026-12-05): every other pool article in the TEST part, none
     in USED.sha256, labelled by two annotators independently and their disagreements settled by
     a third reader, all before the tagger had been run on any of them."""
-    used = {line.split()[0] for line in USED.read_text(encoding="utf-8").splitlines() if line.strip()}
     first = set(sample(pool))
-    return sorted(p.name for p in pool.glob("*.md")
-                  if p.name != "SOURCES.md" and p.name not in first and part(p.name) == "test"
-                  and hashlib.sha256(p.read_bytes()).hexdigest() not in used)
+    return [name for name in unused(pool) if name not in first and part(name) == "test"]
 
 
 def part(name: str) -> str:

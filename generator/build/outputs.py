@@ -54,6 +54,12 @@ class PlanMemo:
         return self.layout is site.layout and self.template_key == template_key and self.records is previous
 
 
+def _reads_unchanged(old: Record, moved: set | None, values: Any) -> bool:
+    """Whether every key a published page read has the value it had: known from the keys the
+    index patch moved when there are any (`moved`), else by digesting their values now."""
+    return moved.isdisjoint(old.keys) if moved is not None else old.deps == values.digest(old.keys)
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """What `write_outputs` put in place."""
@@ -137,9 +143,7 @@ def write_outputs(site: Site, config: SiteConfig, renderer: tuple[str, Any], wri
             continue
         # A whole build: a published page is kept when it is made the same way and nothing it
         # read moved; any other page is gathered and rendered by the workers, in parallel.
-        if old is not None and trust_deps and (
-                moved.isdisjoint(old.keys) if moved is not None else old.deps == values.digest(old.keys)) \
-                and writer.keep(plan.path):
+        if old is not None and trust_deps and _reads_unchanged(old, moved, values) and writer.keep(plan.path):
             records[plan.path] = old
             reused += 1
             continue
